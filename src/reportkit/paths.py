@@ -1,0 +1,41 @@
+"""Where reportkit's files live."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def project_root() -> Path:
+    """The project folder: ``$REPORTKIT_ROOT``, else the nearest parent holding ``_quarto.yml``."""
+    env = os.environ.get("REPORTKIT_ROOT")
+    if env:
+        return Path(env).resolve()
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / "_quarto.yml").is_file() and (folder / "params").is_dir():
+            return folder
+    source_checkout = Path(__file__).resolve().parents[2]
+    if (source_checkout / "_quarto.yml").is_file():
+        return source_checkout
+    return here
+
+
+def data_dir(root: Path | None = None) -> Path:
+    """The shipped dataset folder."""
+    return (root or project_root()) / "data"
+
+
+def codes_dir(root: Path | None = None) -> Path:
+    """The code lists folder."""
+    return data_dir(root) / "codes"
+
+
+def params_dir(root: Path | None = None) -> Path:
+    """The period parameter files folder."""
+    return (root or project_root()) / "params"
+
+
+def output_dir(period: str, root: Path | None = None) -> Path:
+    """The published output folder for one period."""
+    return (root or project_root()) / "_output" / period
