@@ -1,0 +1,35 @@
+# reportkit: two commands on a fresh machine.
+#   make report   set up, then build the default period's report
+#   make test     set up, then run every test (including nbval)
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PERIOD ?= 2020
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup report test lint bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $(STAMP)
+
+report: setup
+	$(BIN)/reportkit build --year $(PERIOD)
+
+test: setup
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check src tests benchmarks
+
+bench: setup
+	$(BIN)/python benchmarks/build.py
+
+clean:
+	rm -rf _output .reportkit-cache

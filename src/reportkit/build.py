@@ -1,0 +1,394 @@
+"""The build, as the story of the publication: validate, execute, collect facts, write tables,
+render, publish. Work happens in a staging folder that replaces ``_output/<period>/`` only when
+every step succeeded, so a failed build publishes nothing and the last good output stays whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import platform
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from reportkit import config, execute
+from reportkit.errors import BuildError, BuildLockedError, NotebookError, UserError
+from reportkit.paths import output_dir, project_root
+
+log = logging.getLogger("reportkit.build")
+NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
+DOCUMENTS = ("annual-report", "executive-summary")
+FORMATS = ("html", "pdf", "docx")
+VERSIONED_PACKAGES = (
+    "reportkit", "papermill", "nbclient", "ipykernel", "pandas", "numpy", "scipy", "matplotlib",
+    "seaborn", "pandera", "pydantic", "holidays", "nbval", "pypandoc-binary", "typst",
+)
+
+
+@dataclass
+class BuildResult:
+    """What a build did."""
+
+    period: str
+    output: Path
+    up_to_date: bool = False
+    notebooks: list[execute.NotebookResult] = field(default_factory=list)
+    facts: int = 0
+    documents: list[Path] = field(default_factory=list)
+    engine: str = ""
+    seconds: float = 0.0
+
+
+# --- inputs and keys -----------------------------------------------------------------------
+
+
+def notebook_sources(root: Path) -> list[Path]:
+    """The chapter notebooks, in chapter order."""
+    return sorted((root / "notebooks").glob(NOTEBOOK_GLOB))
+
+
+def data_inputs(params: config.PeriodParams, params_file: Path, root: Path) -> list[Path]:
+    """Every file a notebook reads: params, data, code lists, reference tables."""
+    files = [params_file] + [params.data_path(n, root) for n in ("notifications", "children",
+                                                                  "population")]
+    files += sorted((root / "data" / "codes").glob("*.csv"))
+    return files
+
+
+def report_sources(root: Path) -> list[Path]:
+    """The narrative and the Quarto project file."""
+    files = [root / "_quarto.yml"]
+    files += sorted(p for p in (root / "report").rglob("*") if p.is_file())
+    return files
+
+
+def _hash_paths(paths: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.name.encode())
+        digest.update(execute.sha256_file(path).encode())
+    return digest.hexdigest()
+
+
+def notebook_parameters(period: str) -> dict:
+    """What Papermill injects into each notebook (paths relative to the notebook's workdir)."""
+    return {"period": period, "tables_dir": execute.TABLES}
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything the build will do, and the hashes that decide what can be skipped."""
+
+    period: str
+    params: config.PeriodParams
+    params_file: Path
+    root: Path
+    notebooks: list[Path]
+    inputs_hash: str
+    job_keys: dict[str, str]
+    build_key: str
+    engine: str
+    input_hashes: dict[str, str]
+
+
+def plan(period: str, root: Path, engine: str = "auto") -> Plan:
+    """Read and check the params, and hash every input (cheap: no heavy imports)."""
+    params_file = config.params_path(period, root)
+    params = config.load_period(period, root)
+    notebooks = notebook_sources(root)
+    if not notebooks:
+        raise UserError(f"no notebooks found in {root / 'notebooks'}")
+    inputs = data_inputs(params, params_file, root)
+    library = execute.library_files()
+    inputs_hash = _hash_paths(inputs + library)
+    parameters = notebook_parameters(period)
+    job_keys = {nb.stem: execute.job_key(nb, parameters, inputs_hash) for nb in notebooks}
+    from reportkit.render import resolve_engine
+
+    resolved = resolve_engine(engine)
+    digest = hashlib.sha256()
+    for name, key in sorted(job_keys.items()):
+        digest.update(f"{name}={key}".encode())
+    digest.update(_hash_paths(report_sources(root)).encode())
+    digest.update(resolved.encode())
+    input_hashes = {
+        str(p.relative_to(root)) if p.is_relative_to(root) else str(p): execute.sha256_file(p)
+        for p in inputs + notebooks + report_sources(root)
+    }
+    return Plan(period, params, params_file, root, notebooks, inputs_hash, job_keys,
+                digest.hexdigest(), resolved, input_hashes)
+
+
+def is_up_to_date(plan_: Plan, out: Path) -> bool:
+    """True when the last good output was built from exactly these inputs and is whole."""
+    manifest_path = out / "manifest.json"
+    if not manifest_path.is_file():
+        return False
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError:
+        return False
+    if manifest.get("build_key") != plan_.build_key:
+        return False
+    return all((out / rel).is_file() for rel in manifest.get("outputs", []))
+
+
+# --- the lock and publishing -----------------------------------------------------------------
+
+
+@contextmanager
+def period_lock(out: Path):
+    """Refuse a second build of the same period while one runs."""
+    from filelock import FileLock, Timeout
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = out.parent / f".{out.name}.lock"
+    lock = FileLock(str(lock_path))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise BuildLockedError(
+            f"another build of {out.name} is running (lock: {lock_path}); wait for it to finish"
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def publish(staging: Path, out: Path) -> None:
+    """Replace ``out`` with ``staging``: the old output is moved aside, then removed."""
+    previous = out.with_name(f".previous-{out.name}")
+    shutil.rmtree(previous, ignore_errors=True)
+    if out.exists():
+        out.rename(previous)
+    staging.rename(out)
+    shutil.rmtree(previous, ignore_errors=True)
+
+
+def keep_failed(staging: Path, out: Path) -> Path:
+    """Move a failed staging folder to ``<period>.failed`` for inspection."""
+    failed = out.with_name(f"{out.name}.failed")
+    shutil.rmtree(failed, ignore_errors=True)
+    staging.rename(failed)
+    return failed
+
+
+# --- the steps -------------------------------------------------------------------------------
+
+
+def validate_data(plan_: Plan) -> None:
+    """Step 1: validate the data and check the period has notifications."""
+    from reportkit import data, stats
+
+    dataset = data.load(plan_.params.data_path("notifications", plan_.root).parent)
+    period = plan_.params.period
+    rows = stats.select_period(dataset.notifications, period.start, period.end)
+    if len(rows) == 0:
+        raise UserError(
+            f"{plan_.params_file}: key 'period': no notifications between {period.start} and "
+            f"{period.end} in {plan_.params.data_path('notifications', plan_.root)}"
+        )
+
+
+def execute_notebooks(plan_: Plan, staging: Path, *, jobs: int, force: bool, on_done) -> list:
+    """Step 2: run every notebook whose inputs changed (Papermill, one process each)."""
+    cache = None if force else execute.Cache(plan_.root / ".reportkit-cache" / plan_.period)
+    if force:
+        cache_writer = execute.Cache(plan_.root / ".reportkit-cache" / plan_.period)
+    parameters = notebook_parameters(plan_.period)
+    job_list = [
+        execute.NotebookJob(
+            source=nb,
+            output=staging / "notebooks" / nb.name,
+            workdir=staging / "_work" / nb.stem,
+            parameters=parameters,
+            key=plan_.job_keys[nb.stem],
+        )
+        for nb in plan_.notebooks
+    ]
+    os.environ["REPORTKIT_ROOT"] = str(plan_.root)
+    results = execute.run_all(job_list, cache, max_workers=jobs, on_done=on_done)
+    if force:
+        for job in job_list:
+            cache_writer.put(job)
+    return results
+
+
+def gather_tables(staging: Path) -> list[Path]:
+    """Step 3: move each notebook's open-data tables into ``tables/``."""
+    tables = staging / "tables"
+    tables.mkdir(exist_ok=True)
+    for produced in sorted((staging / "_work").glob(f"*/{execute.TABLES}/*.csv")):
+        target = tables / produced.name
+        if target.exists():
+            raise BuildError(f"two notebooks wrote the open-data table {produced.name}")
+        shutil.move(str(produced), target)
+    shutil.rmtree(staging / "_work", ignore_errors=True)
+    return sorted(tables.glob("*.csv"))
+
+
+def collect_facts(plan_: Plan, staging: Path) -> dict:
+    """Step 4: gather the facts of the executed notebooks into facts.json and _variables.yml."""
+    from reportkit import facts
+
+    collected = facts.collect(sorted((staging / "notebooks").glob("*.ipynb")))
+    facts.write_json(collected, staging / "facts.json")
+    facts.write_variables(collected, staging / "_variables.yml")
+    return collected
+
+
+def stage_project(plan_: Plan, staging: Path) -> Path:
+    """The Quarto project for this period: sources, variables, metadata, executed notebooks."""
+    import yaml
+
+    project = staging / "_project"
+    shutil.rmtree(project, ignore_errors=True)
+    project.mkdir()
+    shutil.copy2(plan_.root / "_quarto.yml", project / "_quarto.yml")
+    shutil.copytree(plan_.root / "report", project / "report")
+    shutil.copytree(staging / "notebooks", project / "notebooks")
+    shutil.copy2(staging / "_variables.yml", project / "_variables.yml")
+    (project / "_period.yml").write_text(
+        "# Written by reportkit from the period's params file.\n"
+        + yaml.safe_dump(plan_.params.metadata(), sort_keys=True, allow_unicode=True),
+        encoding="utf-8",
+    )
+    return project
+
+
+def lint_report(plan_: Plan) -> None:
+    """Step 5: no typed number in the narrative."""
+    from reportkit import lint
+
+    problems = lint.lint_project(plan_.root)
+    if problems:
+        from reportkit.errors import LintError
+
+        listing = "\n".join(f"  {p}" for p in problems)
+        raise LintError(f"the narrative holds {len(problems)} typed number(s):\n{listing}")
+
+
+def render_documents(plan_: Plan, staging: Path, engine: str):
+    """Step 6: render the annual report and the executive summary."""
+    from reportkit.render import render
+
+    project = stage_project(plan_, staging)
+    result = render(project, staging, engine=engine, documents=DOCUMENTS, formats=FORMATS)
+    shutil.rmtree(project, ignore_errors=True)
+    return result
+
+
+def package_versions() -> dict[str, str]:
+    """Versions of the packages that shape the output."""
+    from importlib import metadata
+
+    versions = {"python": platform.python_version()}
+    for name in VERSIONED_PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def write_manifest(plan_: Plan, staging: Path, result: BuildResult, timings: dict,
+                   render_result) -> None:
+    """Step 7: what was built from what, with which tools, how fast."""
+    outputs = sorted(
+        str(p.relative_to(staging)) for p in staging.rglob("*")
+        if p.is_file() and p.name != "manifest.json"
+    )
+    manifest = {
+        "period": plan_.period,
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "build_key": plan_.build_key,
+        "parameters": json.loads(plan_.params.model_dump_json()),
+        "inputs": plan_.input_hashes,
+        "engine": {"name": render_result.engine, "version": render_result.version},
+        "versions": package_versions(),
+        "notebooks": [
+            {"name": r.name, "seconds": round(r.seconds, 2), "cached": r.cached, "key": r.key}
+            for r in result.notebooks
+        ],
+        "timings": {k: round(v, 2) for k, v in timings.items()},
+        "facts": result.facts,
+        "outputs": outputs,
+        "command": " ".join(Path(sys.argv[0]).name.split() + sys.argv[1:]),
+    }
+    (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n",
+                                           encoding="utf-8")
+
+
+def build(
+    period: str,
+    *,
+    root: Path | None = None,
+    jobs: int | None = None,
+    force: bool = False,
+    engine: str = "auto",
+    on_notebook: Callable[[execute.NotebookResult], None] | None = None,
+    on_step: Callable[[str], None] | None = None,
+) -> BuildResult:
+    """Build one period's report: validate, execute, collect facts, tables, render, publish."""
+    started = time.perf_counter()
+    root = (root or project_root()).resolve()
+    step = on_step or (lambda message: log.info(message))
+    the_plan = plan(period, root, engine)
+    out = output_dir(period, root)
+    result = BuildResult(period=period, output=out, engine=the_plan.engine)
+    with period_lock(out):
+        if not force and is_up_to_date(the_plan, out):
+            result.up_to_date = True
+            result.seconds = time.perf_counter() - started
+            return result
+        staging = out.with_name(f".staging-{period}")
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        timings: dict[str, float] = {}
+        try:
+            mark = time.perf_counter()
+            step("validating data")
+            validate_data(the_plan)
+            timings["validate"] = time.perf_counter() - mark
+
+            mark = time.perf_counter()
+            step(f"executing {len(the_plan.notebooks)} notebooks")
+            result.notebooks = execute_notebooks(
+                the_plan, staging, jobs=jobs or os.cpu_count() or 1, force=force,
+                on_done=on_notebook,
+            )
+            timings["execute"] = time.perf_counter() - mark
+
+            mark = time.perf_counter()
+            step("collecting facts and open-data tables")
+            gather_tables(staging)
+            result.facts = len(collect_facts(the_plan, staging))
+            lint_report(the_plan)
+            timings["facts"] = time.perf_counter() - mark
+
+            mark = time.perf_counter()
+            step("rendering the report")
+            rendered = render_documents(the_plan, staging, engine)
+            result.engine = rendered.engine
+            result.documents = [out / Path(p).name for p in rendered.outputs]
+            timings["render"] = time.perf_counter() - mark
+            timings["total"] = time.perf_counter() - started
+            write_manifest(the_plan, staging, result, timings, rendered)
+        except NotebookError as exc:
+            failed = keep_failed(staging, out)
+            raise NotebookError(str(exc).replace(str(staging), str(failed))) from None
+        except BaseException:
+            keep_failed(staging, out)
+            raise
+        publish(staging, out)
+    result.seconds = time.perf_counter() - started
+    return result

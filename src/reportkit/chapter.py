@@ -1,0 +1,99 @@
+"""What every chapter notebook starts from: the period's params and its validated data,
+already selected by notification date, and a way to publish open-data tables."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reportkit import charts, config, data, stats, tables
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+@dataclass(frozen=True, eq=False)
+class Chapter:
+    """One period's data for a chapter notebook."""
+
+    params: config.PeriodParams
+    dataset: data.Dataset
+    notifications: pd.DataFrame
+    children: pd.DataFrame
+    tables_dir: str = ""
+
+    @property
+    def fatal(self) -> pd.DataFrame:
+        """Fatal incidents (deaths) in the period."""
+        return self.notifications[self.notifications["outcome"] == "death"]
+
+    @property
+    def non_fatal(self) -> pd.DataFrame:
+        """Non-fatal incidents: serious harm and other notifications."""
+        return self.notifications[self.notifications["outcome"] != "death"]
+
+    @property
+    def serious_harm(self) -> pd.DataFrame:
+        """Serious harm incidents only (the narrower non-fatal definition)."""
+        return self.notifications[self.notifications["outcome"] == "serious_harm"]
+
+    def in_range(self, start, end) -> pd.DataFrame:
+        """All notifications (any period) from ``start`` to ``end`` by notification date."""
+        return stats.select_period(self.dataset.notifications, start, end)
+
+    def publish(
+        self,
+        frame: pd.DataFrame,
+        name: str,
+        *,
+        filters: Mapping[str, str],
+        indicators: Mapping[str, tables.Indicator],
+        geographic_level: str = "National",
+    ) -> Path | None:
+        """Write an open-data table when the build asked for tables (``tables_dir`` set)."""
+        if not self.tables_dir:
+            return None
+        return tables.write_open_data(
+            frame,
+            name,
+            self.tables_dir,
+            time_period=self.params.time_period,
+            time_identifier=self.params.time_identifier,
+            filters=filters,
+            indicators=indicators,
+            geographic_level=geographic_level,
+        )
+
+    def publish_breakdown(
+        self, bd: stats.Breakdown, name: str, *, filter_column: str, filter_label: str,
+        count_column: str, count_label: str,
+    ) -> Path | None:
+        """Publish a national one-way breakdown (unsuppressed, as the Panel publishes them)."""
+        import pandas as pd
+
+        frame = pd.DataFrame(
+            {
+                filter_column: [*bd.table["label"], "Total"],
+                count_column: [*bd.table["count"].astype(int), bd.denominator],
+                "percent": [*(tables.percent_text(v, sign=False) for v in bd.table["percent"]),
+                            "100"],
+            }
+        )
+        return self.publish(
+            frame, name, filters={filter_column: filter_label},
+            indicators={count_column: tables.Indicator(count_label),
+                        "percent": tables.Indicator(f"Percentage of {bd.definition}", "%")},
+        )
+
+
+def open_chapter(period: str, tables_dir: str = "") -> Chapter:
+    """Load the params of ``period`` and its validated data; set the house chart style."""
+    params = config.load_period(period)
+    dataset = data.load(params.data_path("notifications").parent)
+    notifications = stats.select_period(dataset.notifications, params.period.start,
+                                        params.period.end)
+    children = stats.children_of(dataset.children, notifications)
+    charts.apply_style()
+    return Chapter(params, dataset, notifications, children, tables_dir)

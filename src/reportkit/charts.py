@@ -1,0 +1,176 @@
+"""One house style for every chart: the Government Analysis Function palette, labelled axes,
+values written on the bars (meaning never carried by colour alone)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # keep imports light for the CLI
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+# Analysis Function categorical palette, in order, then its extension.
+PALETTE = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
+TWO_SERIES = ("#12436D", "#F46A25")
+FOCUS, CONTEXT = "#12436D", "#BFBFBF"
+TEXT = "#0B0C0C"
+WIDTH_INCHES = 7.0
+
+
+def apply_style() -> None:
+    """Set the house style for matplotlib and seaborn (call once per notebook)."""
+    import matplotlib as mpl
+    import seaborn as sns
+
+    sns.set_theme(style="whitegrid", palette=list(PALETTE))
+    mpl.rcParams.update(
+        {
+            "figure.dpi": 110,
+            "savefig.dpi": 150,
+            "figure.figsize": (WIDTH_INCHES, 3.8),
+            "font.size": 10,
+            "axes.titlesize": 11,
+            "axes.titleweight": "bold",
+            "axes.titlelocation": "left",
+            "axes.labelcolor": TEXT,
+            "axes.edgecolor": "#505A5F",
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "xtick.color": TEXT,
+            "ytick.color": TEXT,
+            "grid.color": "#DDDDDD",
+            "legend.frameon": False,
+            "svg.hashsalt": "reportkit",
+        }
+    )
+
+
+def _new(height: float) -> tuple[Figure, object]:
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(WIDTH_INCHES, height), layout="constrained")
+    return fig, ax
+
+
+def bar_percent(
+    labels: Sequence[str],
+    percents: Sequence[float],
+    *,
+    title: str,
+    xlabel: str = "Percentage",
+    highlight: str | None = None,
+) -> Figure:
+    """Horizontal bars of percentages in the order given, each value written by its bar."""
+    return bar_values(labels, percents, title=title, xlabel=xlabel, highlight=highlight,
+                      suffix="%", decimals=0)
+
+
+def bar_values(
+    labels: Sequence[str],
+    values: Sequence[float],
+    *,
+    title: str,
+    xlabel: str,
+    highlight: str | None = None,
+    suffix: str = "",
+    decimals: int = 0,
+) -> Figure:
+    """Horizontal bars in the order given, each value written by its bar; ``highlight`` one
+    label in the focus colour against grey (the value labels carry the meaning)."""
+    percents = values
+    fig, ax = _new(max(2.2, 0.38 * len(labels) + 1.0))
+    colours = [
+        FOCUS if highlight is None or label == highlight else CONTEXT for label in labels
+    ]
+    positions = range(len(labels))
+    ax.barh(list(positions), list(percents), color=colours)
+    ax.set_yticks(list(positions), labels=list(labels))
+    ax.invert_yaxis()
+    top = max([*percents, 1.0])
+    ax.set_xlim(0, top * 1.18)
+    for y, value in zip(positions, percents, strict=True):
+        ax.text(value + top * 0.01, y, f"{value:.{decimals}f}{suffix}", va="center", fontsize=9,
+                color=TEXT)
+    ax.set_xlabel(xlabel)
+    ax.set_title(title)
+    ax.grid(axis="y", visible=False)
+    return fig
+
+
+def line_monthly(series: pd.DataFrame, *, title: str, ylabel: str = "Notifications") -> Figure:
+    """Monthly counts as a line with markers; ``series`` has ``month`` and ``count`` columns."""
+    import matplotlib.dates as mdates
+
+    fig, ax = _new(3.4)
+    months = series["month"]
+    if hasattr(months, "dt") and hasattr(months.dt, "to_timestamp"):
+        months = months.dt.to_timestamp()
+    ax.plot(months, series["count"], marker="o", markersize=3.5, color=FOCUS, linewidth=1.6)
+    ax.set_ylim(bottom=0)
+    ax.set_ylabel(ylabel)
+    ax.set_xlabel("Month of notification")
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y"))
+    ax.set_title(title)
+    return fig
+
+
+def paired_bars(
+    categories: Sequence[str],
+    first: Sequence[float],
+    second: Sequence[float],
+    *,
+    names: tuple[str, str],
+    title: str,
+    ylabel: str,
+    percent: bool = False,
+) -> Figure:
+    """Two series side by side per category, values written above the bars, hatched second."""
+    import numpy as np
+
+    fig, ax = _new(3.6)
+    x = np.arange(len(categories))
+    width = 0.38
+    bars = [
+        ax.bar(x - width / 2, first, width, label=names[0], color=TWO_SERIES[0]),
+        ax.bar(x + width / 2, second, width, label=names[1], color=TWO_SERIES[1], hatch="//",
+               edgecolor="white"),
+    ]
+    suffix = "%" if percent else ""
+    for group in bars:
+        ax.bar_label(group, labels=[f"{v:.0f}{suffix}" for v in group.datavalues], fontsize=8,
+                     padding=2)
+    ax.set_xticks(x, labels=list(categories))
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend(loc="upper right")
+    ax.margins(y=0.15)
+    ax.grid(axis="x", visible=False)
+    return fig
+
+
+def interval_chart(
+    labels: Sequence[str],
+    ratios: Sequence[float],
+    lows: Sequence[float],
+    highs: Sequence[float],
+    *,
+    title: str,
+) -> Figure:
+    """Rate ratios with 95% confidence intervals, and a reference line at 1 (no change)."""
+    fig, ax = _new(max(2.0, 0.6 * len(labels) + 1.2))
+    y = list(range(len(labels)))
+    errors = [
+        [r - lo for r, lo in zip(ratios, lows, strict=True)],
+        [hi - r for r, hi in zip(ratios, highs, strict=True)],
+    ]
+    ax.errorbar(ratios, y, xerr=errors, fmt="o", color=FOCUS, capsize=4)
+    for yy, r, lo, hi in zip(y, ratios, lows, highs, strict=True):
+        ax.text(hi, yy - 0.18, f" {r:.2f} ({lo:.2f} to {hi:.2f})", fontsize=8, color=TEXT)
+    ax.axvline(1.0, color="#505A5F", linestyle="--", linewidth=1)
+    ax.set_yticks(y, labels=list(labels))
+    ax.invert_yaxis()
+    ax.set_xlabel("Rate ratio (1 = no change), with 95% confidence interval")
+    ax.set_title(title)
+    ax.margins(x=0.25, y=0.3)
+    return fig

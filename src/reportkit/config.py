@@ -1,0 +1,179 @@
+"""Period parameters: one YAML file per report period in ``params/``, validated on load.
+
+A new period needs a new params file and new data rows, never a code change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from reportkit.errors import ParamsError
+from reportkit.paths import params_dir, project_root
+
+TIME_IDENTIFIERS = (
+    "Calendar year",
+    "Financial year",
+    "Reporting year",
+    "Part 1 (April to September)",
+)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DateRange(_Strict):
+    """An inclusive range of notification dates."""
+
+    start: dt.date
+    end: dt.date
+    label: str = Field(min_length=1, description="How the text names this range")
+
+    @model_validator(mode="after")
+    def _end_not_before_start(self) -> DateRange:
+        if self.end < self.start:
+            raise ValueError(f"end ({self.end}) is before start ({self.start})")
+        return self
+
+    @property
+    def months(self) -> int:
+        """Whole calendar months covered (start and end months included)."""
+        return (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
+
+
+class Comparison(_Strict):
+    """Two ranges compared: counts, change and a rate ratio."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9]*$", description="Short id used in fact names")
+    title: str
+    current: DateRange
+    previous: DateRange
+
+
+class DataPaths(_Strict):
+    """Where the period's data live, relative to the project folder."""
+
+    synthetic: bool = Field(
+        True, description="The shipped synthetic dataset: every page of the report says so"
+    )
+    notifications: Path = Path("data/notifications.csv")
+    children: Path = Path("data/children.csv")
+    population: Path = Path("data/reference/population_ethnicity.csv")
+
+
+class Disclosure(_Strict):
+    """Disclosure control: counts from 1 to ``threshold`` are suppressed in sub-national tables."""
+
+    threshold: int = Field(2, ge=1, le=10)
+
+
+class PeriodParams(_Strict):
+    """Everything that makes one period's report differ from another's."""
+
+    id: str = Field(pattern=r"^[0-9]{4}(-[0-9]{2})?$")
+    title: str
+    label: str
+    time_period: str = Field(pattern=r"^[0-9]{4}([0-9]{2})?$", description="EES time_period")
+    time_identifier: Literal[TIME_IDENTIFIERS]  # type: ignore[valid-type]
+    period: DateRange
+    covid_period: bool = False
+    comparisons: tuple[Comparison, ...] = ()
+    publication_date: dt.date
+    rapid_review_expectation_days: int = Field(15, ge=1, le=60)
+    disclosure: Disclosure = Disclosure()
+    data: DataPaths = DataPaths()
+
+    @field_validator("comparisons")
+    @classmethod
+    def _unique_comparison_ids(cls, value: tuple[Comparison, ...]) -> tuple[Comparison, ...]:
+        ids = [c.id for c in value]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"comparison ids must be unique; repeated: {', '.join(duplicates)}")
+        return value
+
+    def data_path(self, name: str, root: Path | None = None) -> Path:
+        """Absolute path of data file ``name`` (notifications, children, population)."""
+        path = getattr(self.data, name)
+        return path if path.is_absolute() else (root or project_root()) / path
+
+    def metadata(self) -> dict[str, object]:
+        """The period metadata the narrative reads with ``{{< meta >}}`` (``_period.yml``)."""
+        return {
+            "period_id": self.id,
+            "period_label": self.label,
+            "period_start": long_date(self.period.start),
+            "period_end": long_date(self.period.end),
+            "publication_date": long_date(self.publication_date),
+            "report_title": self.title,
+            "covid_period": self.covid_period,
+            "has_comparison": bool(self.comparisons),
+            "synthetic_data": self.data.synthetic,
+        }
+
+
+def long_date(value: dt.date) -> str:
+    """A date as GOV.UK writes it: ``1 January 2020``."""
+    return f"{value.day} {value:%B %Y}"
+
+
+def _describe(error: dict) -> str:
+    where = ".".join(str(part) for part in error["loc"]) or "(top level)"
+    if error["type"] == "extra_forbidden":
+        return f"key '{where}' is not allowed (unknown key; check its spelling)"
+    if error["type"] == "missing":
+        return f"key '{where}' is required but missing"
+    return f"key '{where}': {error['msg']} (got {error.get('input')!r})"
+
+
+def load(path: Path, root: Path | None = None, *, check_files: bool = True) -> PeriodParams:
+    """Read and validate one params file; every problem is named with file and key."""
+    path = Path(path)
+    if not path.is_file():
+        raise ParamsError(f"{path}: params file not found")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ParamsError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(raw, dict):
+        raise ParamsError(f"{path}: expected a mapping of keys to values")
+    try:
+        params = PeriodParams.model_validate(raw)
+    except ValidationError as exc:
+        problems = "\n".join(f"  - {path}: {_describe(e)}" for e in exc.errors())
+        raise ParamsError(f"{path}: {exc.error_count()} problem(s):\n{problems}") from None
+    if path.stem != params.id:
+        raise ParamsError(f"{path}: key 'id' is {params.id!r} but the file is named {path.name}")
+    if check_files:
+        for name in ("notifications", "children", "population"):
+            data_file = params.data_path(name, root)
+            if not data_file.is_file():
+                raise ParamsError(
+                    f"{path}: key 'data.{name}': file {data_file} not found "
+                    "(run `reportkit synth` to write the shipped synthetic data)"
+                )
+    return params
+
+
+def params_path(period: str, root: Path | None = None) -> Path:
+    """The params file of ``period`` (e.g. ``2020`` -> ``params/2020.yml``)."""
+    return params_dir(root) / f"{period}.yml"
+
+
+def load_period(period: str, root: Path | None = None) -> PeriodParams:
+    """Load the params of ``period``; an unknown period lists the known ones."""
+    path = params_path(period, root)
+    if not path.is_file():
+        known = ", ".join(available_periods(root)) or "none"
+        raise ParamsError(f"no params file for period {period!r} ({path}); known periods: {known}")
+    return load(path, root)
+
+
+def available_periods(root: Path | None = None) -> list[str]:
+    """The periods with a params file, in order."""
+    return sorted(p.stem for p in params_dir(root).glob("*.yml"))

@@ -1,0 +1,811 @@
+"""Load the two data tables into typed DataFrames, after validating them.
+
+``validate`` reports every problem in ``notifications.csv`` and ``children.csv`` at once, each
+with the line number a user sees in an editor (header = line 1). Column-level rules run as a
+lazy pandera validation of the raw text; cross-row and cross-table rules are checked here.
+``load`` validates first and raises :class:`~reportkit.errors.DataValidationError` listing every
+problem, else returns the typed :class:`Dataset`.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from reportkit import codes as code_lists
+from reportkit.errors import DataValidationError
+from reportkit.paths import codes_dir, project_root
+from reportkit.paths import data_dir as default_data_dir
+
+NOTIFICATIONS_FILE = "notifications.csv"
+CHILDREN_FILE = "children.csv"
+SYNTH_COMMAND = "reportkit synth"
+
+#: Inclusive range of ``notification_date`` (the Panel's notification system began 2018-07-01).
+NOTIFICATION_DATE_RANGE: tuple[date, date] = (date(2018, 7, 1), date(2024, 3, 31))
+#: No ``incident_date`` may precede this.
+EARLIEST_INCIDENT_DATE = date(2018, 1, 1)
+#: Inclusive range of ``age_years``.
+AGE_RANGE: tuple[int, int] = (0, 17)
+#: How many problems ``format_problems`` lists before summarising the rest.
+MAX_LISTED_PROBLEMS = 200
+#: Code lists with more codes than this are referred to, not spelled out, in messages.
+_MAX_CODES_SPELLED_OUT = 25
+
+FLAG_COLUMNS: tuple[str, ...] = (
+    "non_accidental_injury",
+    "domestic_abuse",
+    "maternal_mental_health",
+    "paternal_mental_health",
+    "child_mental_health",
+    "parental_alcohol_misuse",
+    "parental_drug_misuse",
+    "neglect_feature",
+    "exploitation_background",
+    "previously_known",
+)
+NOTIFICATION_COLUMNS: tuple[str, ...] = (
+    "notification_id",
+    "notification_date",
+    "incident_date",
+    "la_code",
+    "la_name",
+    "region_code",
+    "region_name",
+    "outcome",
+    "cause_of_death",
+    "form_of_harm",
+    *FLAG_COLUMNS,
+    "rapid_review_date",
+    "local_review_decision",
+)
+CHILD_COLUMNS: tuple[str, ...] = ("child_id", "notification_id", "age_years", "sex", "ethnicity")
+DATE_COLUMNS: tuple[str, ...] = ("notification_date", "incident_date", "rapid_review_date")
+#: Coded columns and the code list (``data/codes/<list>.csv``) each is drawn from.
+NOTIFICATION_CODES: Mapping[str, str] = {
+    "la_code": "local_authorities",
+    "region_code": "regions",
+    "outcome": "outcome",
+    "cause_of_death": "cause_of_death",
+    "form_of_harm": "form_of_harm",
+    "local_review_decision": "local_review_decision",
+}
+CHILD_CODES: Mapping[str, str] = {"sex": "sex", "ethnicity": "ethnicity"}
+#: Columns that may be empty (each has its own rule for when).
+OPTIONAL_COLUMNS: frozenset[str] = frozenset(
+    {"cause_of_death", "form_of_harm", "rapid_review_date"}
+)
+
+FATAL = "death"
+NON_FATAL: tuple[str, ...] = ("serious_harm", "other")
+
+_ID_PATTERNS = {"notification_id": r"N\d{6}", "child_id": r"C\d{6}"}
+_ISO_DATE = r"\d{4}-\d{2}-\d{2}"
+_DATE_FORMAT = "%Y-%m-%d"
+
+
+# --------------------------------------------------------------------------------------------
+# Public types
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in the data.
+
+    ``row`` is the line number in the CSV file (header = line 1), ``None`` for a file-level
+    problem. ``message`` says what is allowed or how to fix it; when ``value`` is a non-empty
+    string, the message continues after it (``'deth' is not an allowed code; ...``).
+    """
+
+    file: str
+    row: int | None
+    column: str | None
+    value: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file if self.row is None else f"{self.file} line {self.row}"
+        if self.column is not None:
+            where += f", column {self.column}"
+        what = f"{self.value!r} {self.message}" if self.value else self.message
+        return f"{where}: {what}"
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """The two validated, typed tables.
+
+    Dates are ``datetime64`` (``NaT`` when empty), flags ``int64`` 0/1, coded columns
+    ``category`` (categories in code-list order; ``NaN`` when empty), ``age_years`` ``int64``,
+    ids and names strings. Columns are in the documented order.
+    """
+
+    notifications: pd.DataFrame
+    children: pd.DataFrame
+
+
+# --------------------------------------------------------------------------------------------
+# Public functions
+
+
+def validate(
+    data_dir: Path | None = None,
+    *,
+    notification_range: tuple[date, date] = NOTIFICATION_DATE_RANGE,
+    codes_folder: Path | None = None,
+) -> list[Problem]:
+    """Every problem in the dataset in ``data_dir`` (default: the project's ``data/``)."""
+    problems, _ = _inspect(data_dir, notification_range, codes_folder)
+    return problems
+
+
+def load(
+    data_dir: Path | None = None,
+    *,
+    notification_range: tuple[date, date] = NOTIFICATION_DATE_RANGE,
+    codes_folder: Path | None = None,
+) -> Dataset:
+    """Validate, then load the dataset typed; raise ``DataValidationError`` listing problems."""
+    problems, tables = _inspect(data_dir, notification_range, codes_folder)
+    if problems:
+        error = DataValidationError(problems)
+        # The class lists every problem; keep the printed message readable when there are many.
+        error.args = (format_problems(problems),)
+        raise error
+    lists = _CodeLists(codes_folder)
+    return Dataset(
+        notifications=_typed(
+            tables[NOTIFICATIONS_FILE].frame, NOTIFICATION_COLUMNS, NOTIFICATION_CODES, lists
+        ),
+        children=_typed(tables[CHILDREN_FILE].frame, CHILD_COLUMNS, CHILD_CODES, lists),
+    )
+
+
+def format_problems(problems: Sequence[Problem], limit: int = MAX_LISTED_PROBLEMS) -> str:
+    """A readable listing of ``problems``: all of them, or the first ``limit`` and a count."""
+    if not problems:
+        return "No problems found in the data."
+    lines = [f"{len(problems)} problem(s) in the data:"]
+    lines += [f"  - {problem}" for problem in problems[:limit]]
+    if len(problems) > limit:
+        lines.append(
+            f"  ... and {len(problems) - limit} more problem(s) not shown; "
+            "fix those above and validate again."
+        )
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------------
+# Reading
+
+
+@dataclass
+class _Table:
+    """One CSV file read as text: a frame of strings and the line number of each row."""
+
+    name: str
+    frame: pd.DataFrame
+    lines: list[int]
+    complete: bool = True  # False when reading stopped early (a CSV syntax error)
+    skipped: list[dict[str, str]] = field(default_factory=list)  # rows of the wrong width
+
+    def line(self, position: int) -> int:
+        """The file line number of frame row ``position``."""
+        return self.lines[position]
+
+    def values(self, column: str) -> set[str]:
+        """All values of ``column``, including rows skipped for having the wrong width."""
+        found = set(self.frame[column]) if column in self.frame.columns else set()
+        return found | {row[column] for row in self.skipped if column in row}
+
+
+def _read(path: Path, expected: Sequence[str]) -> tuple[_Table | None, list[Problem]]:
+    """Read ``path`` as strings, keeping line numbers; report problems of form, not content."""
+    name = path.name
+    if not path.is_file():
+        return None, [
+            Problem(
+                name,
+                None,
+                None,
+                None,
+                f"file not found in {path.parent}; run `{SYNTH_COMMAND}` to create the dataset",
+            )
+        ]
+    problems: list[Problem] = []
+    records: list[tuple[int, list[str]]] = []
+    complete = True
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.reader(handle, strict=True)
+            previous = 0
+            try:
+                for fields in reader:
+                    start, previous = previous + 1, reader.line_num
+                    if fields:  # skip blank lines
+                        records.append((start, fields))
+            except csv.Error as exc:
+                complete = False
+                problems.append(
+                    Problem(
+                        name,
+                        reader.line_num,
+                        None,
+                        None,
+                        f"is not valid CSV ({exc}); check the quoting. "
+                        "Lines after this one were not checked",
+                    )
+                )
+    except UnicodeDecodeError as exc:
+        message = f"is not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8 CSV"
+        return None, [Problem(name, None, None, None, message)]
+
+    if not records:
+        problems.append(
+            Problem(name, None, None, None, f"is empty; expected a header: {', '.join(expected)}")
+        )
+        return None, problems
+
+    header_line, header = records[0]
+    keep: list[int] = []
+    seen: dict[str, int] = {}
+    for position, column in enumerate(header):
+        if column in seen:
+            problems.append(
+                Problem(
+                    name,
+                    header_line,
+                    column,
+                    None,
+                    f"column appears more than once in the header (columns {seen[column] + 1} "
+                    f"and {position + 1}); remove the duplicate (only the first was checked)",
+                )
+            )
+        else:
+            seen[column] = position
+            keep.append(position)
+
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    skipped: list[dict[str, str]] = []
+    for line, fields in records[1:]:
+        if len(fields) == len(header):
+            rows.append(fields)
+            lines.append(line)
+            continue
+        skipped.append({header[i]: fields[i] for i in keep if i < len(fields)})
+        problems.append(
+            Problem(
+                name,
+                line,
+                None,
+                None,
+                f"has {len(fields)} fields but the header has {len(header)}; quote values that "
+                "contain commas (this row was not checked further)",
+            )
+        )
+    frame = pd.DataFrame({header[i]: [row[i] for row in rows] for i in keep}, dtype=str)
+    if not rows and not skipped:
+        problems.append(Problem(name, None, None, None, f"has no data rows; run `{SYNTH_COMMAND}`"))
+    return _Table(name, frame, lines, complete, skipped), problems
+
+
+# --------------------------------------------------------------------------------------------
+# Code lists
+
+
+class _CodeLists:
+    """The code lists, read from ``folder`` (default: the project's ``data/codes/``)."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder or codes_dir()
+
+    def codes(self, name: str) -> list[str]:
+        """The codes of list ``name``."""
+        return code_lists.codes(name, self.folder)
+
+    def rows(self, name: str) -> list[dict[str, str]]:
+        """The rows of list ``name``."""
+        return code_lists.rows(name, self.folder)
+
+    def where(self, name: str) -> str:
+        """The path of list ``name``, as a user would type it."""
+        path = self.folder / f"{name}.csv"
+        try:
+            return path.resolve().relative_to(project_root()).as_posix()
+        except ValueError:
+            return str(path)
+
+    def allowed(self, name: str) -> str:
+        """A message fragment saying which codes are allowed."""
+        codes = self.codes(name)
+        if len(codes) > _MAX_CODES_SPELLED_OUT:
+            return f"allowed: the {len(codes)} codes in {self.where(name)}"
+        return f"allowed: {', '.join(codes)} (see {self.where(name)})"
+
+
+# --------------------------------------------------------------------------------------------
+# Column-level rules (pandera)
+
+
+@dataclass
+class _Schema:
+    """A pandera schema over the raw strings, and the message for each named check."""
+
+    schema: pa.DataFrameSchema
+    messages: dict[str, str]
+    columns: tuple[str, ...]
+
+
+def _parse_dates(values: pd.Series) -> pd.Series:
+    """Strict ISO dates (``YYYY-MM-DD``) as datetime64; anything else becomes NaT."""
+    iso = values.str.fullmatch(_ISO_DATE)
+    return pd.to_datetime(values.where(iso), format=_DATE_FORMAT, errors="coerce")
+
+
+def _parse_ints(values: pd.Series) -> pd.Series:
+    """Whole numbers (optionally negative) as floats; anything else becomes NaN."""
+    whole = values.str.fullmatch(r"-?\d+")
+    return pd.to_numeric(values.where(whole), errors="coerce")
+
+
+def _schema(
+    columns: Sequence[str],
+    coded: Mapping[str, str],
+    lists: _CodeLists,
+    notification_range: tuple[date, date],
+) -> _Schema:
+    """The column-level rules of one table."""
+    messages: dict[str, str] = {}
+    checks: dict[str, list[pa.Check]] = {column: [] for column in columns}
+
+    def add(column: str, rule: str, test: Callable[[pd.Series], pd.Series], message: str) -> None:
+        key = f"{column}:{rule}"
+        messages[key] = message
+        checks[column].append(pa.Check(test, name=key))
+
+    def filled(values: pd.Series) -> pd.Series:
+        return values != ""
+
+    low, high = AGE_RANGE
+    for column in columns:
+        if column not in OPTIONAL_COLUMNS:
+            add(column, "required", filled, f"empty; {_expected_value(column, coded, lists)}")
+        if column in _ID_PATTERNS:
+            letter = _ID_PATTERNS[column][0]
+            add(
+                column,
+                "format",
+                lambda s, p=_ID_PATTERNS[column]: ~filled(s) | s.str.fullmatch(p),
+                f"is not a valid id; use {letter} followed by 6 digits, e.g. {letter}000123",
+            )
+        if column in coded:
+            allowed = set(lists.codes(coded[column]))
+            add(
+                column,
+                "code",
+                lambda s, a=allowed: ~filled(s) | s.isin(a),
+                f"is not an allowed code; {lists.allowed(coded[column])}",
+            )
+        if column in FLAG_COLUMNS:
+            add(
+                column,
+                "flag",
+                lambda s: ~filled(s) | s.isin({"0", "1"}),
+                "is not a flag; use 0 (no) or 1 (yes)",
+            )
+        if column in DATE_COLUMNS:
+            add(
+                column,
+                "date",
+                lambda s: ~filled(s) | _parse_dates(s).notna(),
+                "is not a valid date; use YYYY-MM-DD, e.g. 2020-04-01",
+            )
+        if column == "age_years":
+            add(
+                column,
+                "integer",
+                lambda s: ~filled(s) | _parse_ints(s).notna(),
+                f"is not a whole number; give the age in whole years, {low} to {high}",
+            )
+            add(
+                column,
+                "range",
+                lambda s: ~_outside_ints(_parse_ints(s), low, high),
+                f"is out of range; the age in whole years at the incident must be {low} to {high}",
+            )
+
+    start, end = notification_range
+    if "notification_date" in checks:
+        add(
+            "notification_date",
+            "range",
+            lambda s: ~_outside(_parse_dates(s), start, end),
+            f"is outside the collection period; allowed: {start:%Y-%m-%d} to {end:%Y-%m-%d}",
+        )
+    if "incident_date" in checks:
+        add(
+            "incident_date",
+            "range",
+            lambda s: ~_outside(_parse_dates(s), EARLIEST_INCIDENT_DATE, None),
+            f"is too early; incidents must be on or after {EARLIEST_INCIDENT_DATE:%Y-%m-%d}",
+        )
+
+    schema = pa.DataFrameSchema(
+        {column: pa.Column(None, checks[column]) for column in columns},
+        strict=True,
+        coerce=False,
+    )
+    return _Schema(schema, messages, tuple(columns))
+
+
+def _expected_value(column: str, coded: Mapping[str, str], lists: _CodeLists) -> str:
+    """What a required ``column`` should hold, for the message about an empty cell."""
+    if column in _ID_PATTERNS:
+        letter = _ID_PATTERNS[column][0]
+        return f"an id is required ({letter} followed by 6 digits, e.g. {letter}000123)"
+    if column in coded:
+        return f"a code is required; {lists.allowed(coded[column])}"
+    if column in FLAG_COLUMNS:
+        return "use 0 (no) or 1 (yes)"
+    if column in DATE_COLUMNS:
+        return "a date is required, as YYYY-MM-DD"
+    if column == "age_years":
+        return (
+            f"the age in whole years at the incident is required ({AGE_RANGE[0]} to {AGE_RANGE[1]})"
+        )
+    if column == "la_name":
+        where = lists.where("local_authorities")
+        return f"the name of the authority in la_code is required (see {where})"
+    if column == "region_name":
+        return f"the name of the region in region_code is required (see {lists.where('regions')})"
+    return "a value is required"
+
+
+def _outside(dates: pd.Series, start: date | None, end: date | None) -> pd.Series:
+    """True where a (non-missing) date falls outside ``start``..``end`` inclusive."""
+    outside = pd.Series(False, index=dates.index)
+    if start is not None:
+        outside |= dates < pd.Timestamp(start)
+    if end is not None:
+        outside |= dates > pd.Timestamp(end)
+    return outside & dates.notna()
+
+
+def _outside_ints(numbers: pd.Series, low: int, high: int) -> pd.Series:
+    """True where a (non-missing) number falls outside ``low``..``high`` inclusive."""
+    return numbers.notna() & ~numbers.between(low, high)
+
+
+def _column_problems(table: _Table, schema: _Schema) -> list[Problem]:
+    """Run the pandera schema lazily; one problem per failing cell or column."""
+    try:
+        schema.schema.validate(table.frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+    else:
+        return []
+    expected = ", ".join(schema.columns)
+    present = set(table.frame.columns)
+    missing = [column for column in schema.columns if column not in present]
+    problems: list[Problem] = []
+    for case in cases.itertuples(index=False):
+        check, value = str(case.check), case.failure_case
+        if check == "column_in_dataframe":
+            problems.append(
+                Problem(
+                    table.name,
+                    None,
+                    str(value),
+                    None,
+                    f"missing column; add it to the header (expected columns: {expected})",
+                )
+            )
+        elif check == "column_in_schema":
+            hint = difflib.get_close_matches(str(value), missing, n=1)
+            if hint:
+                advice = f"did you mean '{hint[0]}'? Rename it"
+            elif missing:
+                advice = f"remove it, or rename it to a missing column: {', '.join(missing)}"
+            else:
+                advice = "remove it"
+            problems.append(
+                Problem(table.name, None, str(value), None, f"unexpected column; {advice}")
+            )
+        elif case.index is not None and not pd.isna(case.index):
+            message = schema.messages.get(check, f"failed the check {check}")
+            problems.append(
+                Problem(table.name, table.line(int(case.index)), case.column, value, message)
+            )
+        else:  # a schema-wide failure pandera found that no rule above names
+            problems.append(Problem(table.name, None, case.column, None, f"failed {check}"))
+    return problems
+
+
+# --------------------------------------------------------------------------------------------
+# Cross-row and cross-table rules
+
+
+def _has(table: _Table, *columns: str) -> bool:
+    return all(column in table.frame.columns for column in columns)
+
+
+def _cell_problems(
+    table: _Table, mask: pd.Series, column: str, message: Callable[[int], str] | str
+) -> list[Problem]:
+    """One problem per row where ``mask`` is true, about ``column``."""
+    values = table.frame[column]
+    return [
+        Problem(
+            table.name,
+            table.line(position),
+            column,
+            values.iat[position],
+            message(position) if callable(message) else message,
+        )
+        for position in mask.to_numpy().nonzero()[0]
+    ]
+
+
+def _duplicate_problems(table: _Table, column: str) -> list[Problem]:
+    """Repeated ids: every occurrence after the first, citing the first."""
+    if not _has(table, column):
+        return []
+    values = table.frame[column]
+    repeated = values.duplicated(keep="first") & (values != "")
+    first = {value: position for position, value in reversed(list(enumerate(values)))}
+    return _cell_problems(
+        table,
+        repeated,
+        column,
+        lambda p: (
+            f"is a duplicate; {column} must be unique (first used on line "
+            f"{table.line(first[values.iat[p]])})"
+        ),
+    )
+
+
+def _notification_row_problems(table: _Table, lists: _CodeLists) -> list[Problem]:
+    """Rules across the columns of one notification."""
+    frame = table.frame
+    problems: list[Problem] = []
+
+    if _has(table, "incident_date", "notification_date"):
+        incident = _parse_dates(frame["incident_date"])
+        notified = _parse_dates(frame["notification_date"])
+        problems += _cell_problems(
+            table,
+            incident > notified,
+            "incident_date",
+            lambda p: (
+                f"is after notification_date {frame['notification_date'].iat[p]}; an "
+                "incident cannot be notified before it happens, so check both dates"
+            ),
+        )
+    if _has(table, "rapid_review_date", "notification_date"):
+        review = _parse_dates(frame["rapid_review_date"])
+        notified = _parse_dates(frame["notification_date"])
+        problems += _cell_problems(
+            table,
+            review < notified,
+            "rapid_review_date",
+            lambda p: (
+                f"is before notification_date {frame['notification_date'].iat[p]}; the "
+                "rapid review follows the notification (leave it empty if not yet received)"
+            ),
+        )
+
+    if _has(table, "outcome"):
+        outcome = frame["outcome"]
+        fatal, non_fatal = outcome == FATAL, outcome.isin(NON_FATAL)
+        if _has(table, "cause_of_death"):
+            cause = frame["cause_of_death"]
+            problems += _cell_problems(
+                table,
+                fatal & (cause == ""),
+                "cause_of_death",
+                f"empty; required when outcome is '{FATAL}', "
+                f"{lists.allowed(NOTIFICATION_CODES['cause_of_death'])}",
+            )
+            problems += _cell_problems(
+                table,
+                non_fatal & (cause != ""),
+                "cause_of_death",
+                lambda p: (
+                    f"should be empty: a cause of death applies only when outcome is "
+                    f"'{FATAL}' (outcome here is '{outcome.iat[p]}')"
+                ),
+            )
+        if _has(table, "form_of_harm"):
+            harm = frame["form_of_harm"]
+            problems += _cell_problems(
+                table,
+                non_fatal & (harm == ""),
+                "form_of_harm",
+                lambda p: (
+                    f"empty; required for non-fatal incidents (outcome here is "
+                    f"'{outcome.iat[p]}'), {lists.allowed(NOTIFICATION_CODES['form_of_harm'])}"
+                ),
+            )
+            problems += _cell_problems(
+                table,
+                fatal & (harm != ""),
+                "form_of_harm",
+                f"should be empty: a form of harm applies only to non-fatal incidents "
+                f"(outcome here is '{FATAL}'; record the cause in cause_of_death)",
+            )
+        if _has(table, "non_accidental_injury"):
+            problems += _cell_problems(
+                table,
+                fatal & (frame["non_accidental_injury"] == "1"),
+                "non_accidental_injury",
+                f"is not allowed when outcome is '{FATAL}'; non-accidental injury is recorded "
+                "only for non-fatal incidents, so use 0",
+            )
+
+    problems += _place_problems(table, lists)
+    return problems
+
+
+def _place_problems(table: _Table, lists: _CodeLists) -> list[Problem]:
+    """``la_name``, ``region_code`` and ``region_name`` must agree with the code lists."""
+    frame = table.frame
+    authorities = {row["la_code"]: row for row in lists.rows("local_authorities")}
+    regions = {row["region_code"]: row["region_name"] for row in lists.rows("regions")}
+    where_la, where_region = lists.where("local_authorities"), lists.where("regions")
+    problems: list[Problem] = []
+    if _has(table, "la_code"):
+        la = frame["la_code"]
+        known = la.isin(authorities.keys())
+        if _has(table, "la_name"):
+            expected = la.map(lambda code: authorities.get(code, {}).get("la_name", ""))
+            problems += _cell_problems(
+                table,
+                known & (frame["la_name"] != expected),
+                "la_name",
+                lambda p: (
+                    f"does not match la_code {la.iat[p]}; expected "
+                    f"'{expected.iat[p]}' (see {where_la})"
+                ),
+            )
+        if _has(table, "region_code"):
+            expected = la.map(lambda code: authorities.get(code, {}).get("region_code", ""))
+            region = frame["region_code"]
+            problems += _cell_problems(
+                table,
+                known & region.isin(regions.keys()) & (region != expected),
+                "region_code",
+                lambda p: (
+                    f"is not the region of la_code {la.iat[p]}; expected "
+                    f"{expected.iat[p]} ({regions.get(expected.iat[p], '?')}; see {where_la})"
+                ),
+            )
+    if _has(table, "region_code", "region_name"):
+        region = frame["region_code"]
+        expected = region.map(lambda code: regions.get(code, ""))
+        # When region_code contradicts la_code, only region_code is reported.
+        conflict = pd.Series(False, index=frame.index)
+        if _has(table, "la_code"):
+            la_region = frame["la_code"].map(
+                lambda code: authorities.get(code, {}).get("region_code", "")
+            )
+            conflict = (la_region != "") & (la_region != region)
+        problems += _cell_problems(
+            table,
+            region.isin(regions.keys()) & ~conflict & (frame["region_name"] != expected),
+            "region_name",
+            lambda p: (
+                f"does not match region_code {region.iat[p]}; expected "
+                f"'{expected.iat[p]}' (see {where_region})"
+            ),
+        )
+    return problems
+
+
+def _link_problems(notifications: _Table, children: _Table) -> list[Problem]:
+    """Children must belong to a notification; every notification needs a child."""
+    if not (_has(notifications, "notification_id") and _has(children, "notification_id")):
+        return []
+    pattern = _ID_PATTERNS["notification_id"]
+    problems: list[Problem] = []
+    if notifications.complete:
+        known = notifications.values("notification_id")
+        refs = children.frame["notification_id"]
+        problems += _cell_problems(
+            children,
+            refs.str.fullmatch(pattern) & ~refs.isin(known),
+            "notification_id",
+            f"is not a notification_id in {NOTIFICATIONS_FILE}; every child must belong to a "
+            "notification (correct the id, or add the notification)",
+        )
+    if children.complete:
+        referenced = children.values("notification_id")
+        ids = notifications.frame["notification_id"]
+        problems += _cell_problems(
+            notifications,
+            ids.str.fullmatch(pattern) & ~ids.isin(referenced),
+            "notification_id",
+            f"has no children in {CHILDREN_FILE}; every notification needs at least one child row",
+        )
+    return problems
+
+
+# --------------------------------------------------------------------------------------------
+# The whole check
+
+
+def _inspect(
+    data_dir: Path | None,
+    notification_range: tuple[date, date],
+    codes_folder: Path | None,
+) -> tuple[list[Problem], dict[str, _Table]]:
+    """All problems, and the tables read as strings (when readable)."""
+    folder = Path(data_dir) if data_dir is not None else default_data_dir()
+    lists = _CodeLists(codes_folder)
+    problems: list[Problem] = []
+    tables: dict[str, _Table] = {}
+    specs: Iterable[tuple[str, tuple[str, ...], Mapping[str, str]]] = (
+        (NOTIFICATIONS_FILE, NOTIFICATION_COLUMNS, NOTIFICATION_CODES),
+        (CHILDREN_FILE, CHILD_COLUMNS, CHILD_CODES),
+    )
+    for name, columns, coded in specs:
+        table, found = _read(folder / name, columns)
+        problems += found
+        if table is None:
+            continue
+        tables[name] = table
+        problems += _column_problems(table, _schema(columns, coded, lists, notification_range))
+        problems += _duplicate_problems(table, columns[0])
+        if name == NOTIFICATIONS_FILE:
+            problems += _notification_row_problems(table, lists)
+    if len(tables) == 2:
+        problems += _link_problems(tables[NOTIFICATIONS_FILE], tables[CHILDREN_FILE])
+    return sorted(problems, key=_sort_key), tables
+
+
+_FILE_ORDER = {NOTIFICATIONS_FILE: 0, CHILDREN_FILE: 1}
+_COLUMN_ORDER = {
+    column: position
+    for columns in (NOTIFICATION_COLUMNS, CHILD_COLUMNS)
+    for position, column in enumerate(columns)
+}
+
+
+def _sort_key(problem: Problem) -> tuple[int, int, int]:
+    """File, then file-level problems, then line, then column in documented order."""
+    return (
+        _FILE_ORDER.get(problem.file, 2),
+        problem.row or 0,
+        _COLUMN_ORDER.get(problem.column or "", len(_COLUMN_ORDER)),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Typing
+
+
+def _typed(
+    frame: pd.DataFrame, order: Sequence[str], coded: Mapping[str, str], lists: _CodeLists
+) -> pd.DataFrame:
+    """Convert a validated frame of strings to its documented types."""
+    columns: dict[str, pd.Series | pd.Categorical] = {}
+    for column in frame.columns:
+        values = frame[column]
+        if column in DATE_COLUMNS:
+            columns[column] = _parse_dates(values)
+        elif column in FLAG_COLUMNS or column == "age_years":
+            columns[column] = values.astype("int64")
+        elif column in coded:
+            columns[column] = pd.Categorical(
+                values.mask(values == ""), categories=lists.codes(coded[column])
+            )
+        else:
+            columns[column] = values
+    return pd.DataFrame(columns, index=pd.RangeIndex(len(frame)))[list(order)]

@@ -1,0 +1,201 @@
+"""Run the chapter notebooks with Papermill: each in its own process, several at once, and
+not at all when nothing it depends on has changed (content hashes, not timestamps)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import multiprocessing
+import shutil
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reportkit.errors import NotebookError
+
+log = logging.getLogger("reportkit.execute")
+KERNEL = "python3"
+TABLES = "tables"
+
+
+def sha256_file(path: Path) -> str:
+    """The SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def sha256_files(paths: Iterable[Path], root: Path) -> str:
+    """One hash over several files, their paths relative to ``root`` included."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(p) for p in paths):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(sha256_file(path).encode())
+    return digest.hexdigest()
+
+
+def library_files(package_dir: Path | None = None) -> list[Path]:
+    """The reportkit library sources a notebook may run (every ``.py`` of the package)."""
+    base = package_dir or Path(__file__).resolve().parent
+    return sorted(p for p in base.rglob("*.py") if "__pycache__" not in p.parts)
+
+
+@dataclass(frozen=True)
+class NotebookJob:
+    """One notebook to run: where from, where to, with which parameters and inputs."""
+
+    source: Path
+    output: Path
+    workdir: Path
+    parameters: dict
+    key: str
+
+    @property
+    def name(self) -> str:
+        return self.source.stem
+
+
+@dataclass
+class NotebookResult:
+    """What happened to one notebook."""
+
+    name: str
+    seconds: float
+    cached: bool
+    key: str
+    error: str | None = None
+    failed_cell: int | None = None
+    tables: list[str] = field(default_factory=list)
+
+
+def job_key(source: Path, parameters: dict, inputs_hash: str) -> str:
+    """A notebook's cache key: its source, its parameters and everything it reads."""
+    digest = hashlib.sha256()
+    digest.update(sha256_file(source).encode())
+    digest.update(json.dumps(parameters, sort_keys=True, default=str).encode())
+    digest.update(inputs_hash.encode())
+    return digest.hexdigest()
+
+
+class Cache:
+    """The last successful run of each notebook of a period, keyed by content hash."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def _entry(self, name: str) -> Path:
+        return self.folder / name
+
+    def get(self, job: NotebookJob) -> bool:
+        """Copy a cached run of ``job`` into place; False when there is none for its key."""
+        entry = self._entry(job.name)
+        key_file = entry / "key"
+        if not key_file.is_file() or key_file.read_text().strip() != job.key:
+            return False
+        job.output.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(entry / "notebook.ipynb", job.output)
+        if (entry / TABLES).is_dir():
+            shutil.copytree(entry / TABLES, job.workdir / TABLES, dirs_exist_ok=True)
+        return True
+
+    def put(self, job: NotebookJob) -> None:
+        """Keep a successful run of ``job`` (written whole, then renamed into place)."""
+        entry = self._entry(job.name)
+        fresh = entry.with_name(entry.name + ".new")
+        shutil.rmtree(fresh, ignore_errors=True)
+        fresh.mkdir(parents=True)
+        shutil.copy2(job.output, fresh / "notebook.ipynb")
+        if (job.workdir / TABLES).is_dir():
+            shutil.copytree(job.workdir / TABLES, fresh / TABLES)
+        (fresh / "key").write_text(job.key + "\n")
+        shutil.rmtree(entry, ignore_errors=True)
+        fresh.rename(entry)
+
+
+def _execute(job: NotebookJob) -> NotebookResult:
+    """Run one notebook with Papermill (in a worker process)."""
+    import papermill as pm
+
+    start = time.perf_counter()
+    job.workdir.mkdir(parents=True, exist_ok=True)
+    job.output.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        pm.execute_notebook(
+            str(job.source),
+            str(job.output),
+            parameters=job.parameters,
+            kernel_name=KERNEL,
+            cwd=str(job.workdir),
+            progress_bar=False,
+            log_output=False,
+        )
+    except pm.PapermillExecutionError as exc:
+        return NotebookResult(
+            job.name,
+            time.perf_counter() - start,
+            cached=False,
+            key=job.key,
+            error=f"{exc.ename}: {exc.evalue}",
+            failed_cell=exc.exec_count,
+        )
+    except Exception as exc:  # kernel died, notebook unreadable: still one named failure
+        return NotebookResult(
+            job.name, time.perf_counter() - start, cached=False, key=job.key,
+            error=f"{type(exc).__name__}: {exc}",
+        )
+    return NotebookResult(job.name, time.perf_counter() - start, cached=False, key=job.key)
+
+
+def run_all(
+    jobs: Sequence[NotebookJob],
+    cache: Cache | None,
+    *,
+    max_workers: int,
+    on_done: Callable[[NotebookResult], None] | None = None,
+) -> list[NotebookResult]:
+    """Run every job not in the cache, up to ``max_workers`` at once, each in its own process.
+
+    Raises ``NotebookError`` naming each failed notebook, the cell, the exception and the
+    executed notebook kept for inspection.
+    """
+    results: list[NotebookResult] = []
+    pending: list[NotebookJob] = []
+    for job in jobs:
+        if cache is not None and cache.get(job):
+            result = NotebookResult(job.name, 0.0, cached=True, key=job.key)
+            results.append(result)
+            if on_done:
+                on_done(result)
+        else:
+            pending.append(job)
+    if pending:
+        context = multiprocessing.get_context("spawn")
+        workers = max(1, min(max_workers, len(pending)))
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            futures = {pool.submit(_execute, job): job for job in pending}
+            for future in as_completed(futures):
+                job = futures[future]
+                result = future.result()
+                if result.error is None and cache is not None:
+                    cache.put(job)
+                results.append(result)
+                if on_done:
+                    on_done(result)
+    failures = [r for r in results if r.error]
+    if failures:
+        by_name = {job.name: job for job in jobs}
+        lines = []
+        for failure in sorted(failures, key=lambda r: r.name):
+            cell = f"cell {failure.failed_cell}" if failure.failed_cell else "a cell"
+            lines.append(
+                f"notebook {failure.name}.ipynb failed in {cell}: {failure.error}\n"
+                f"    executed notebook kept for inspection: {by_name[failure.name].output}"
+            )
+        raise NotebookError("\n".join(lines))
+    order = {job.name: i for i, job in enumerate(jobs)}
+    return sorted(results, key=lambda r: order[r.name])

@@ -1,0 +1,106 @@
+"""Rendering the report: Quarto when it is on PATH, otherwise the built-in Pandoc + Typst engine.
+
+``render(project_dir, out_dir)`` renders a staged Quarto project (``_quarto.yml``,
+``_variables.yml``, ``_period.yml``, ``report/*.qmd`` and executed ``notebooks/*.ipynb``) to
+``out_dir/<document>.{html,pdf,docx}``. The result and the log always name the engine that ran
+and its versions. Engines:
+
+* ``"quarto"``: ``quarto render``; an error if Quarto is not on PATH (never a silent fallback);
+* ``"pandoc+typst"`` (alias ``"pandoc"``): the built-in engine, for the documented subset of
+  Quarto (see ``reportkit.render.builtin``);
+* ``"auto"``: Quarto if on PATH, else the built-in engine.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reportkit.errors import RenderError
+
+log = logging.getLogger("reportkit.render")
+
+ENGINES = ("auto", "quarto", "pandoc+typst", "pandoc")
+DEFAULT_DOCUMENTS = ("annual-report", "executive-summary")
+DEFAULT_FORMATS = ("html", "pdf", "docx")
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    """What a render produced, and with what."""
+
+    engine: str
+    versions: dict[str, str]
+    outputs: list[Path] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def engine_version(self) -> str:
+        """The engine's versions as one string, e.g. ``pandoc 3.9, typst 0.15.1 (typst-py 0.15.2)``."""
+        return ", ".join(f"{tool} {version}" for tool, version in self.versions.items())
+
+    @property
+    def version(self) -> str:
+        """Alias of :attr:`engine_version` (for manifests)."""
+        return self.engine_version
+
+    def describe(self) -> str:
+        """One line for logs and manifests."""
+        return f"{self.engine} ({self.engine_version}): {len(self.outputs)} file(s) in {self.seconds:.1f} s"
+
+
+def choose_engine(engine: str = "auto") -> str:
+    """The engine that will run: ``quarto`` or ``pandoc+typst``."""
+    from reportkit.render.quarto import quarto_path
+
+    if engine not in ENGINES:
+        raise RenderError(f"unknown render engine '{engine}' (use one of {', '.join(ENGINES)})")
+    if engine == "auto":
+        return "quarto" if quarto_path() else "pandoc+typst"
+    return "pandoc+typst" if engine == "pandoc" else engine
+
+
+#: The name the build uses for :func:`choose_engine`.
+resolve_engine = choose_engine
+
+
+def render(
+    project_dir: Path,
+    out_dir: Path,
+    *,
+    engine: str = "auto",
+    documents: Sequence[str] = DEFAULT_DOCUMENTS,
+    formats: Sequence[str] = DEFAULT_FORMATS,
+) -> RenderResult:
+    """Render ``documents`` of the staged project in ``project_dir`` to ``formats`` in ``out_dir``."""
+    chosen = choose_engine(engine)
+    documents, formats = tuple(documents), tuple(formats)
+    unknown = [f for f in formats if f not in DEFAULT_FORMATS]
+    if unknown:
+        raise RenderError(f"unknown output format(s) {unknown} (use html, pdf, docx)")
+    project_dir, out_dir = Path(project_dir), Path(out_dir)
+    start = time.perf_counter()
+    if chosen == "quarto":
+        from reportkit.render.quarto import render_quarto
+
+        version, outputs = render_quarto(project_dir, out_dir, documents, formats)
+        versions = {"quarto": version}
+    else:
+        from reportkit.render.builtin import engine_versions, render_builtin
+
+        versions = engine_versions()
+        log.info(
+            "rendering with the built-in engine (pandoc %s, typst %s): Quarto is not used",
+            versions["pandoc"],
+            versions["typst"],
+        )
+        outputs = render_builtin(project_dir, out_dir, documents, formats)
+    result = RenderResult(chosen, versions, outputs, time.perf_counter() - start)
+    log.info("rendered with %s", result.describe())
+    return result
+
+
+__all__ = ["ENGINES", "RenderError", "RenderResult", "choose_engine", "render", "resolve_engine"]

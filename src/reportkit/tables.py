@@ -1,0 +1,151 @@
+"""Tables: shown in notebooks (Markdown, HTML and plain text at once) and published as
+Explore Education Statistics (EES) open-data files, a ``.csv`` with a ``.meta.csv`` beside it."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+ENGLAND = ("E92000001", "England")
+GEOGRAPHIC_LEVELS = ("National", "Regional")
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:,.0f}" if value.is_integer() else f"{value:,.1f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def _is_number_column(values: Sequence[object]) -> bool:
+    shown = [v for v in values if str(v) not in ("", "c", "x", "z", "low")]
+    return bool(shown) and all(isinstance(v, int | float) or str(v)[:1].isdigit() for v in shown)
+
+
+def to_markdown(frame: pd.DataFrame) -> str:
+    """A Pandoc pipe table; numeric columns right-aligned."""
+    headers = [str(c) for c in frame.columns]
+    body = [[_cell(v) for v in row] for row in frame.itertuples(index=False)]
+    right = [_is_number_column(list(frame[c])) for c in frame.columns]
+    rule = ["---:" if r else ":---" for r in right]
+
+    def line(cells: Sequence[str]) -> str:
+        return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+
+    return "\n".join([line(headers), line(rule), *(line(r) for r in body)])
+
+
+def show(frame: pd.DataFrame) -> None:
+    """Display a table in a notebook as Markdown (what the report embeds), HTML and text."""
+    from IPython.display import display
+
+    html = frame.to_html(index=False, border=0, classes="reportkit-table", na_rep="")
+    display(
+        {"text/markdown": to_markdown(frame), "text/html": html,
+         "text/plain": frame.to_string(index=False)},
+        raw=True,
+    )
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator column of an open-data table."""
+
+    label: str
+    unit: str = ""  # "" for counts, "%" for percentages
+    dp: int = 0
+
+
+def write_open_data(
+    frame: pd.DataFrame,
+    name: str,
+    out_dir: Path | str,
+    *,
+    time_period: str,
+    time_identifier: str,
+    filters: Mapping[str, str],
+    indicators: Mapping[str, Indicator],
+    geographic_level: str = "National",
+    hints: Mapping[str, str] | None = None,
+) -> Path:
+    """Write ``<name>.csv`` and ``<name>.meta.csv`` in the EES open-data layout.
+
+    ``frame`` holds the filter and indicator columns (already suppressed where the rule asks);
+    regional tables also carry ``region_code`` and ``region_name``.
+    """
+    if geographic_level not in GEOGRAPHIC_LEVELS:
+        raise ValueError(f"geographic_level must be one of {GEOGRAPHIC_LEVELS}")
+    if name != name.lower() or not name.replace("_", "").isalnum():
+        raise ValueError(f"open-data file name {name!r} must be lower_snake_case")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    geography = ["region_code", "region_name"] if geographic_level == "Regional" else []
+    columns = [*geography, *filters, *indicators]
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"table {name}: missing columns {', '.join(missing)}")
+    table = frame[columns].copy()
+    table.insert(0, "country_name", ENGLAND[1])
+    table.insert(0, "country_code", ENGLAND[0])
+    table.insert(0, "geographic_level", geographic_level)
+    table.insert(0, "time_identifier", time_identifier)
+    table.insert(0, "time_period", time_period)
+    data_path = out / f"{name}.csv"
+    table.to_csv(data_path, index=False, lineterminator="\n")
+    meta_path = out / f"{name}.meta.csv"
+    with meta_path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(
+            ["col_name", "col_type", "label", "indicator_grouping", "indicator_unit",
+             "indicator_dp", "filter_hint", "filter_grouping_column"]
+        )
+        for column, label in filters.items():
+            writer.writerow([column, "Filter", label, "", "", "", (hints or {}).get(column, ""), ""])
+        for column, ind in indicators.items():
+            writer.writerow([column, "Indicator", ind.label, "", ind.unit, ind.dp, "", ""])
+    return data_path
+
+
+def read_meta(meta_path: Path) -> list[dict[str, str]]:
+    """Read a ``.meta.csv`` back."""
+    with Path(meta_path).open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def breakdown_frame(
+    bd, *, category_header: str, count_header: str, total_label: str = "Total"
+) -> pd.DataFrame:
+    """A breakdown as a display table: label, count, percentage (rounded), and a total row."""
+    import pandas as pd
+
+    body = pd.DataFrame(
+        {
+            category_header: bd.table["label"],
+            count_header: bd.table["count"].astype(int),
+            "Percentage": [percent_text(v) for v in bd.table["percent"]],
+        }
+    )
+    total = pd.DataFrame(
+        {category_header: [total_label], count_header: [bd.denominator], "Percentage": ["100%"]}
+    )
+    return pd.concat([body, total], ignore_index=True)
+
+
+def percent_text(value: float, *, sign: bool = True) -> str:
+    """A percentage as published: rounded half-up, ``z`` with no denominator, ``low`` if it
+    rounds to zero but is not zero."""
+    from reportkit.facts import format_value
+
+    if value != value:  # NaN: no denominator
+        return "z"
+    if 0 < value < 0.5:
+        return "low"
+    shown = format_value(value, "percent")
+    return shown if sign else shown.rstrip("%")
