@@ -375,3 +375,26 @@ def test_is_safe_finds_cells_recoverable_by_subtraction() -> None:
 def test_is_safe_skips_derivation_for_non_additive_tables() -> None:
     published = pd.DataFrame({"x": ["c", "5"], TOTAL: ["x", "5"]}, index=["a", TOTAL])
     assert is_safe(published) == []
+
+
+@pytest.mark.parametrize(
+    ("published", "expected"),
+    [
+        # A one-way table with a "Total" row: the lone hidden count follows from the total.
+        (
+            pd.DataFrame({"n": ["153", "130", "c", "285"]}, index=["m", "f", "nk", TOTAL]),
+            [Finding("nk", "n", "c", "recoverable by subtraction: 2")],
+        ),
+        (
+            pd.DataFrame({"n": ["153", "c", "c", "285"]}, index=["m", "f", "nk", TOTAL]),
+            [],
+        ),
+        # The same, laid out as a row with a "Total" column; a lone hidden total is found too.
+        (
+            pd.DataFrame([["4", "5", "c"]], index=["England"], columns=["a", "b", TOTAL]),
+            [Finding("England", TOTAL, "c", "recoverable by subtraction: 9")],
+        ),
+    ],
+)
+def test_is_safe_one_way_margins(published: pd.DataFrame, expected: list[Finding]) -> None:
+    assert is_safe(published) == expected

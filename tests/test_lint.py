@@ -78,7 +78,8 @@ def test_typed_number_reported_with_file_line_and_column(tmp_path: Path, allow: 
     ]
     line = len(text.splitlines())
     assert str(problems[0]) == (
-        f"report/_chapters/_deaths.qmd:{line}: typed number '206' is not a fact; use {{{{< var deaths_total >}}}}"
+        f"report/_chapters/_deaths.qmd:{line}: typed number '206' is not a fact; "
+        "use {{< var deaths_total >}}"
     )
     assert "use {{< var deaths_pct >}}" in str(problems[1])
     assert "record it as a fact" in str(problems[2])
@@ -87,7 +88,10 @@ def test_typed_number_reported_with_file_line_and_column(tmp_path: Path, allow: 
 def test_numbers_in_headings_tables_and_callouts_are_prose(
     tmp_path: Path, allow: AllowList
 ) -> None:
-    text = "# Deaths rose by 12\n\n| Age | Count |\n|--|--|\n| Infants | 88 |\n\n::: {.callout-tip}\nAbout 40 cases.\n:::\n"
+    text = (
+        "# Deaths rose by 12\n\n| Age | Count |\n|--|--|\n| Infants | 88 |\n\n"
+        "::: {.callout-tip}\nAbout 40 cases.\n:::\n"
+    )
     path = _write(tmp_path, "_t.qmd", text)
     assert [(p.line, p.text) for p in lint_narrative([path], allow)] == [
         (1, "12"),

@@ -452,3 +452,10 @@ def test_rapid_review_timeliness_none_received(notifications: pd.DataFrame) -> N
     assert result.received == 0 and result.pending == 5
     assert math.isnan(result.median_working_days)
     assert math.isnan(result.within_expectation.percent)
+
+
+def test_working_days_between_requires_matching_index() -> None:
+    with pytest.raises(ValueError, match="same index"):
+        working_days_between(
+            pd.Series(["2020-01-06"], index=[1]), pd.Series(["2020-01-07"], index=[2])
+        )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date
 from pathlib import Path
 
@@ -53,7 +55,8 @@ def test_shipped_files_are_plain_csv() -> None:
     for name in ("notifications.csv", "children.csv"):
         raw = (data_dir() / name).read_bytes()
         assert b"\r" not in raw and raw.endswith(b"\n")
-        assert b"nan" not in raw.lower().replace(b"nan\n", b"")  # no "nan" cells
+        cells = {cell for row in csv.reader(io.StringIO(raw.decode("utf-8"))) for cell in row}
+        assert not cells & {"nan", "NaN", "NaT", "None", "<NA>"}
 
 
 # --- allocation tools ---------------------------------------------------------------------
@@ -121,6 +124,11 @@ def test_non_accidental_injury_is_non_fatal_physical_abuse_of_babies(kids: pd.Da
     assert (nai["outcome"] == "serious_harm").all()
     assert (nai["form_of_harm"] == "physical_abuse").all()
     assert (nai["age_years"] <= 1).all() and (nai["age_years"] == 0).mean() > 0.7
+
+
+def test_neglect_as_primary_harm_is_always_a_neglect_feature(dataset: Dataset) -> None:
+    notes = dataset.notifications
+    assert (notes.loc[notes["form_of_harm"] == "neglect", "neglect_feature"] == 1).all()
 
 
 def test_exploitation_background_is_mostly_among_teenagers_in_risk_or_exploitation(

@@ -313,7 +313,7 @@ def suppress_table(counts: pd.DataFrame, rule: SuppressionRule | None = None) ->
 
 
 def _format_percent(value: float, dp: int) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
+    if pd.isna(value):
         return NOT_APPLICABLE
     rounded = round_half_up(float(value), dp)
     if rounded == 0 and value != 0:
@@ -392,8 +392,8 @@ def is_safe(published: pd.DataFrame, rule: SuppressionRule | None = None) -> lis
     """Audit a published table of strings; an empty list means no problem was found.
 
     Reports every visible count from 1 to the threshold. When the table has ``"Total"``
-    margins on both axes and every visible cell is a count, it also reports hidden cells that
-    can be recovered exactly by subtraction (with the recovered value).
+    margins (a row, a column or both) and every visible cell is a count, it also reports
+    hidden cells that can be recovered exactly by subtraction, with the recovered value.
     """
     rule = rule or SuppressionRule()
     findings = [
@@ -407,12 +407,12 @@ def is_safe(published: pd.DataFrame, rule: SuppressionRule | None = None) -> lis
 
 
 def _derivable(published: pd.DataFrame) -> list[Finding]:
-    """Hidden cells of a table with margins that follow exactly from the visible cells."""
-    if TOTAL not in published.index or TOTAL not in published.columns:
+    """Hidden cells that follow exactly from the visible cells and the ``"Total"`` margins."""
+    has_total_row, has_total_col = TOTAL in published.index, TOTAL in published.columns
+    if not (has_total_row or has_total_col):
         return []
-    rows = [r for r in published.index if r != TOTAL] + [TOTAL]
-    cols = [c for c in published.columns if c != TOTAL] + [TOTAL]
-    n_rows, n_cols = len(rows), len(cols)
+    rows = [r for r in published.index if r != TOTAL] + ([TOTAL] if has_total_row else [])
+    cols = [c for c in published.columns if c != TOTAL] + ([TOTAL] if has_total_col else [])
     hidden: set[Cell] = set()
     known: dict[Cell, int] = {}
     for i, r in enumerate(rows):
@@ -424,16 +424,46 @@ def _derivable(published: pd.DataFrame) -> list[Finding]:
                 known[(i, j)] = n
             else:
                 return []  # other symbols: the table is not additive as published
-    findings = []
+    if has_total_row and has_total_col:
+        recovered = _recover_two_way(len(rows), len(cols), hidden, known)
+    else:
+        recovered = _recover_one_way(len(rows), len(cols), has_total_row, hidden, known)
+    return [
+        Finding(rows[i], cols[j], CONFIDENTIAL, f"recoverable by subtraction: {value}")
+        for (i, j), value in sorted(recovered.items())
+    ]
+
+
+def _recover_two_way(
+    n_rows: int, n_cols: int, hidden: set[Cell], known: dict[Cell, int]
+) -> dict[Cell, int]:
+    """Hidden bridges of a table with both margins, with their values."""
     edges = sorted(hidden)
-    for k, (i, j) in enumerate(edges):
-        if _connected(n_rows, edges, k, i, n_rows + j):
+    return {
+        (i, j): _bridge_value(n_rows, n_cols, edges, k, known)
+        for k, (i, j) in enumerate(edges)
+        if not _connected(n_rows, edges, k, i, n_rows + j)
+    }
+
+
+def _recover_one_way(
+    n_rows: int, n_cols: int, total_row: bool, hidden: set[Cell], known: dict[Cell, int]
+) -> dict[Cell, int]:
+    """Cells hidden alone in a line that ends in its total (columns if ``total_row``)."""
+    lines = (
+        [[(i, j) for i in range(n_rows)] for j in range(n_cols)]
+        if total_row
+        else [[(i, j) for j in range(n_cols)] for i in range(n_rows)]
+    )
+    recovered = {}
+    for line in lines:
+        in_line = [cell for cell in line if cell in hidden]
+        if len(in_line) != 1:
             continue
-        value = _bridge_value(n_rows, n_cols, edges, k, known)
-        findings.append(
-            Finding(rows[i], cols[j], CONFIDENTIAL, f"recoverable by subtraction: {value}")
-        )
-    return findings
+        parts = sum(known[cell] for cell in line[:-1] if cell in known)
+        cell = in_line[0]
+        recovered[cell] = parts if cell == line[-1] else known[line[-1]] - parts
+    return recovered
 
 
 def _sign(i: int, j: int, n_rows: int, n_cols: int) -> int:

@@ -75,7 +75,8 @@ class LintProblem:
     root: Path | None = field(default=None, compare=False, repr=False)
 
     def __str__(self) -> str:
-        message = f"{display_path(self.file, self.root)}:{self.line}: typed number '{self.text}' is not a fact"
+        where = f"{display_path(self.file, self.root)}:{self.line}"
+        message = f"{where}: typed number '{self.text}' is not a fact"
         if self.suggestion:
             message += f"; use {{{{< var {self.suggestion} >}}}}"
         else:
@@ -92,7 +93,7 @@ class AllowList:
 
     @classmethod
     def load(cls, path: Path) -> AllowList:
-        """Read an allow-list YAML file: ``phrases:`` and ``patterns:``, strings or ``{text|regex, reason}``."""
+        """Read an allow-list file: ``phrases:`` and ``patterns:``, each a string or a mapping."""
         try:
             data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
         except FileNotFoundError as exc:

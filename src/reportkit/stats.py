@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -433,8 +433,14 @@ def working_days_between(
     Working days are Monday to Friday except England and Wales bank holidays (the ``holidays``
     package, ``GB`` subdivision ``ENG``), for every year the dates span. Monday to the next
     Monday is 5. A missing date gives NA; an ``end`` before ``start`` gives a negative count.
-    The result takes the index of ``start`` when it is a Series.
+    Two Series must share an index, which the result keeps.
     """
+    if (
+        isinstance(start, pd.Series)
+        and isinstance(end, pd.Series)
+        and not start.index.equals(end.index)
+    ):
+        raise ValueError("start and end must have the same index")
     begin, finish = _dates(start), _dates(end)
     if len(begin) != len(finish):
         raise ValueError(f"start has {len(begin)} dates but end has {len(finish)}")
@@ -470,7 +476,7 @@ class Timeliness:
     median_working_days: float
     pending: int
     expectation_days: int = 15
-    definition: str = field(default="")
+    definition: str = ""
 
 
 def rapid_review_timeliness(

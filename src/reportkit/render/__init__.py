@@ -39,7 +39,7 @@ class RenderResult:
 
     @property
     def engine_version(self) -> str:
-        """The engine's versions as one string, e.g. ``pandoc 3.9, typst 0.15.1 (typst-py 0.15.2)``."""
+        """The engine's versions as one string, e.g. ``pandoc 3.9, typst 0.15.1 (...)``."""
         return ", ".join(f"{tool} {version}" for tool, version in self.versions.items())
 
     @property
@@ -49,7 +49,8 @@ class RenderResult:
 
     def describe(self) -> str:
         """One line for logs and manifests."""
-        return f"{self.engine} ({self.engine_version}): {len(self.outputs)} file(s) in {self.seconds:.1f} s"
+        files = f"{len(self.outputs)} file(s) in {self.seconds:.1f} s"
+        return f"{self.engine} ({self.engine_version}): {files}"
 
 
 def choose_engine(engine: str = "auto") -> str:
@@ -75,7 +76,7 @@ def render(
     documents: Sequence[str] = DEFAULT_DOCUMENTS,
     formats: Sequence[str] = DEFAULT_FORMATS,
 ) -> RenderResult:
-    """Render ``documents`` of the staged project in ``project_dir`` to ``formats`` in ``out_dir``."""
+    """Render ``documents`` of the staged project ``project_dir`` to ``formats`` in ``out_dir``."""
     chosen = choose_engine(engine)
     documents, formats = tuple(documents), tuple(formats)
     unknown = [f for f in formats if f not in DEFAULT_FORMATS]

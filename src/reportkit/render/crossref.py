@@ -52,7 +52,8 @@ def _targets(lines: list[SourceLine], root: Path | None) -> dict[str, int]:
         div = DIV_TARGET.match(line.text)
         if div:
             raise RenderError(
-                f"{line.where(root)}: div cross-reference target '#{div.group(1)}' is not supported "
+                f"{line.where(root)}: div cross-reference target '#{div.group(1)}' is not "
+                "supported "
                 "by the built-in engine; use {{< embed >}}, an image with {#fig-...} or a table "
                 "caption with {#tbl-...}"
             )

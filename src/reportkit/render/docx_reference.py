@@ -99,7 +99,7 @@ def _paragraph_style(document: docx.document.Document, name: str) -> object:
 def build_reference_docx(
     pandoc: str, destination: Path, *, header_label: str | None, title: str
 ) -> Path:
-    """Write the reference document to ``destination``; ``header_label`` goes in every page header."""
+    """Write the reference document; ``header_label`` goes in every page header."""
     data = subprocess.run(
         [pandoc, "--print-default-data-file", "reference.docx"], capture_output=True, check=True
     ).stdout

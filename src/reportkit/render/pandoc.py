@@ -53,7 +53,7 @@ def pandoc_version() -> str:
 
 @cache
 def typst_version() -> str:
-    """The Typst compiler's version (and the typst-py binding's), e.g. ``0.15.1 (typst-py 0.15.2)``."""
+    """The Typst compiler's version and the binding's, e.g. ``0.15.1 (typst-py 0.15.2)``."""
     import typst
 
     binding = importlib_metadata.version("typst")

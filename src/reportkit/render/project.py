@@ -1,4 +1,4 @@
-"""Reading a staged Quarto project: ``_quarto.yml``, ``_variables.yml``, metadata files, front matter.
+"""Reading a staged Quarto project: ``_quarto.yml``, ``_variables.yml``, metadata, front matter.
 
 The built-in engine merges metadata the way Quarto does for the keys the report uses:
 project-level keys, then ``metadata-files``, then the project's options for the target format,
@@ -67,7 +67,7 @@ def deep_merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
 
 
 def lookup(mapping: dict[str, Any], dotted: str) -> Any:
-    """Look up ``a.b.c`` in nested mappings (a flat key containing dots wins); KeyError if absent."""
+    """Look up ``a.b.c`` in nested mappings (a flat dotted key wins); KeyError if absent."""
     if dotted in mapping:
         return mapping[dotted]
     node: Any = mapping

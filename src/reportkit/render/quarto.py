@@ -1,4 +1,4 @@
-"""The Quarto engine: ``quarto render`` in the staged project, outputs collected into ``out_dir``."""
+"""The Quarto engine: ``quarto render`` in the staged project, outputs copied to ``out_dir``."""
 
 from __future__ import annotations
 

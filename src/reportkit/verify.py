@@ -1,0 +1,343 @@
+"""Reviewers' verification of a build, without trusting its authors.
+
+1. **nbval** re-executes every executed notebook (on a copy) and compares each notebook's
+   check cell, the plain table of the facts it recorded.
+2. **facts**: ``facts.json`` equals what the executed notebooks recorded, and every fact the
+   narrative quotes appears, with its published value, in each rendered document.
+3. **disclosure**: no published sub-national table or cross-tabulation shows a count the rule
+   suppresses, and no record-level identifier appears in any published file.
+4. **manifest**: the input hashes recorded at build time still match the inputs.
+
+The result is printed and written to ``_output/<period>/verification.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from reportkit import config, execute, facts
+from reportkit.errors import UserError
+from reportkit.paths import output_dir, project_root
+
+SANITIZE_FILE = Path(__file__).resolve().parent / "resources" / "nbval-sanitize.cfg"
+RECORD_ID = re.compile(r"\b[NC]\d{6}\b")
+DOCUMENT_SUFFIXES = (".html", ".docx", ".pdf")
+
+
+@dataclass
+class Check:
+    """One check: its name, whether it passed, what it counted, and every difference."""
+
+    name: str
+    passed: bool = True
+    checked: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    def fail(self, problem: str) -> None:
+        self.passed = False
+        self.problems.append(problem)
+
+
+@dataclass
+class Verification:
+    """All checks of one period's build."""
+
+    period: str
+    checks: list[Check]
+
+    @property
+    def passed(self) -> bool:
+        return all(c.passed for c in self.checks)
+
+    def summary(self, limit: int = 20) -> str:
+        """A short, human summary: pass or fail per check, with the differences."""
+        lines = [f"reportkit verify {self.period}:"]
+        for check in self.checks:
+            state = "PASS" if check.passed else "FAIL"
+            lines.append(f"  {state}  {check.name:<12} {check.checked} checked")
+            lines += [f"          - {p}" for p in check.problems[:limit]]
+            if len(check.problems) > limit:
+                lines.append(f"          ... and {len(check.problems) - limit} more")
+        lines.append("verified: all checks passed" if self.passed else "verification FAILED")
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict:
+        return {
+            "period": self.period,
+            "verified_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "passed": self.passed,
+            "checks": [asdict(c) for c in self.checks],
+        }
+
+
+# --- 1. nbval ------------------------------------------------------------------------------
+
+
+def _cell_ids(notebook: Path) -> list[str]:
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    return [c.get("id", "") for c in cells]
+
+
+def nbval_command(notebooks_dir: Path, junit: Path) -> list[str]:
+    """The pytest command that re-executes and compares notebooks (lax mode: check cells)."""
+    return [
+        sys.executable, "-m", "pytest", "--nbval-lax", "--nbval-current-env",
+        "--nbval-sanitize-with", str(SANITIZE_FILE), "-p", "no:cacheprovider",
+        "-o", "addopts=", "-o", "testpaths=", "--rootdir", str(notebooks_dir),
+        "-c", os.devnull, "-q", f"--junitxml={junit}", str(notebooks_dir),
+    ]
+
+
+def check_notebooks(out: Path, root: Path) -> Check:
+    """Re-execute the executed notebooks with nbval and compare their check cells."""
+    check = Check("nbval")
+    source = out / "notebooks"
+    notebooks = sorted(source.glob("*.ipynb"))
+    if not notebooks:
+        check.fail(f"no executed notebooks in {source}")
+        return check
+    with tempfile.TemporaryDirectory(prefix="reportkit-verify-") as tmp:
+        work = Path(tmp) / "notebooks"
+        shutil.copytree(source, work)
+        junit = Path(tmp) / "junit.xml"
+        env = {**os.environ, "REPORTKIT_ROOT": str(root)}
+        run = subprocess.run(nbval_command(work, junit), cwd=tmp, env=env, capture_output=True,
+                             text=True)
+        if not junit.is_file():
+            check.fail(f"nbval did not run: {run.stdout[-2000:]}{run.stderr[-2000:]}")
+            return check
+        for case in ET.parse(junit).getroot().iter("testcase"):
+            check.checked += 1
+            failure = case.find("failure")
+            if failure is None:
+                failure = case.find("error")
+            if failure is None:
+                continue
+            notebook = Path(case.get("file") or case.get("classname", "")).name
+            notebook = notebook if notebook.endswith(".ipynb") else _notebook_of(case, notebooks)
+            match = re.search(r"Cell (\d+)", case.get("name", ""))
+            where = f"{notebook} {case.get('name', '')}"
+            if match and (source / notebook).is_file():
+                ids = _cell_ids(source / notebook)
+                index = int(match.group(1))
+                if index < len(ids):
+                    where += f" (cell id {ids[index]})"
+            detail = (failure.get("message") or failure.text or "").strip().splitlines()
+            check.fail(f"{where}: output differs on re-execution: "
+                       f"{' '.join(detail[:6])[:400]}")
+    return check
+
+
+def _notebook_of(case: ET.Element, notebooks: list[Path]) -> str:
+    text = " ".join(filter(None, (case.get("classname"), case.get("name"))))
+    for notebook in notebooks:
+        if notebook.stem in text:
+            return notebook.name
+    return text
+
+
+# --- 2. facts ------------------------------------------------------------------------------
+
+
+def check_facts_json(out: Path) -> Check:
+    """``facts.json`` must equal the facts recorded in the executed notebooks."""
+    check = Check("facts.json")
+    published = facts.read_json(out / "facts.json")
+    recorded = facts.collect(sorted((out / "notebooks").glob("*.ipynb")))
+    for name in sorted(set(published) | set(recorded)):
+        check.checked += 1
+        if name not in recorded:
+            check.fail(f"fact {name} is in facts.json but no notebook recorded it")
+        elif name not in published:
+            check.fail(f"fact {name} was recorded in {recorded[name].notebook} but is missing "
+                       "from facts.json")
+        elif published[name].display != recorded[name].display:
+            fact = recorded[name]
+            check.fail(f"fact {name}: facts.json says {published[name].display!r} but "
+                       f"{fact.notebook} cell {fact.cell_index} (id {fact.cell_id}) recorded "
+                       f"{fact.display!r}")
+    return check
+
+
+def document_text(path: Path) -> str:
+    """The readable text of an HTML, DOCX or PDF document, whitespace folded."""
+    if path.suffix == ".html":
+        from bs4 import BeautifulSoup
+
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        for hidden in soup(["script", "style"]):
+            hidden.decompose()
+        text = soup.get_text(" ")
+    elif path.suffix == ".docx":
+        import docx
+
+        document = docx.Document(str(path))
+        parts = [p.text for p in document.paragraphs]
+        for table in document.tables:
+            parts += [cell.text for row in table.rows for cell in row.cells]
+        text = " ".join(parts)
+    elif path.suffix == ".pdf":
+        from pypdf import PdfReader
+
+        text = " ".join(page.extract_text() or "" for page in PdfReader(str(path)).pages)
+    else:
+        raise ValueError(f"not a document: {path}")
+    return re.sub(r"\s+", " ", text.replace("\u00a0", " "))
+
+
+def html_fact_spans(path: Path) -> list[tuple[str, str]]:
+    """``(fact name, shown text)`` of every fact the built-in engine marked in an HTML file."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    return [(s["data-fact"], s.get_text()) for s in soup.select("span[data-fact]")]
+
+
+def check_documents(out: Path, root: Path, params: config.PeriodParams) -> Check:
+    """Every fact quoted by the narrative appears, with its value, in each document."""
+    from reportkit.render.quoted import quoted_facts
+
+    check = Check("documents")
+    published = facts.read_json(out / "facts.json")
+    documents = sorted(p for p in out.glob("*") if p.suffix in DOCUMENT_SUFFIXES)
+    if not documents:
+        check.fail(f"no rendered documents in {out}")
+    for document in documents:
+        fmt = {".html": "html", ".docx": "docx", ".pdf": "pdf"}[document.suffix]
+        names = quoted_facts(root, document.stem, fmt, params.metadata())
+        spans = html_fact_spans(document) if fmt == "html" else []
+        if spans:
+            for name, shown in spans:
+                check.checked += 1
+                expected = published[name].display if name in published else None
+                if expected is None:
+                    check.fail(f"{document.name}: quotes {name}, which is not a fact")
+                elif shown.strip() != expected:
+                    check.fail(f"{document.name}: fact {name} shows {shown.strip()!r}, but "
+                               f"facts.json and the notebooks say {expected!r}")
+            missing = sorted(set(names) - {n for n, _ in spans})
+            for name in missing:
+                check.fail(f"{document.name}: fact {name} is quoted by the narrative but not "
+                           "found in the document")
+            continue
+        text = document_text(document)
+        for name in names:
+            check.checked += 1
+            if name not in published:
+                check.fail(f"{document.name}: narrative quotes {name}, which is not a fact")
+                continue
+            value = published[name].display
+            if not re.search(rf"(?<![\w.,]){re.escape(value)}(?![\w]|[.,]\d)", text):
+                check.fail(f"{document.name}: fact {name} = {value!r} (facts.json) not found in "
+                           "the document")
+    return check
+
+
+# --- 3. disclosure -------------------------------------------------------------------------
+
+
+def _is_count(meta_row: dict[str, str]) -> bool:
+    return meta_row["col_type"] == "Indicator" and meta_row.get("indicator_unit", "") == ""
+
+
+def check_disclosure(out: Path, root: Path, params: config.PeriodParams) -> Check:
+    """Audit published tables and documents for small counts and record-level data."""
+    import pandas as pd
+
+    from reportkit import disclosure, tables
+
+    check = Check("disclosure")
+    rule = disclosure.SuppressionRule(params.disclosure.threshold)
+    for table_path in sorted((out / "tables").glob("*.csv")):
+        if table_path.name.endswith(".meta.csv"):
+            continue
+        check.checked += 1
+        meta_path = table_path.with_name(table_path.stem + ".meta.csv")
+        if not meta_path.is_file():
+            check.fail(f"tables/{table_path.name}: no {meta_path.name} beside it")
+            continue
+        meta = tables.read_meta(meta_path)
+        frame = pd.read_csv(table_path, dtype=str, keep_default_na=False)
+        filters = [m["col_name"] for m in meta if m["col_type"] == "Filter"]
+        levels = set(frame.get("geographic_level", pd.Series(dtype=str)))
+        sub_national = bool(levels - {"National"})
+        if not (sub_national or len(filters) > 1):
+            continue  # national one-way table: published unsuppressed, as the Panel does
+        counts = [m["col_name"] for m in meta if _is_count(m)]
+        for finding in disclosure.is_safe(frame[counts], rule):
+            check.fail(f"tables/{table_path.name}: {finding} (sub-national or cross-tabulated "
+                       f"counts from 1 to {rule.threshold} must be suppressed)")
+    known_ids = _record_ids(params, root)
+    for path in sorted(p for p in out.rglob("*") if p.is_file()):
+        if path.suffix not in (*DOCUMENT_SUFFIXES, ".csv", ".ipynb", ".json", ".yml"):
+            continue
+        check.checked += 1
+        if path.suffix in DOCUMENT_SUFFIXES:
+            text = document_text(path)
+        elif path.name in ("manifest.json", "verification.json"):
+            continue
+        else:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        leaked = sorted({m for m in RECORD_ID.findall(text) if m in known_ids})
+        if leaked:
+            check.fail(f"{path.relative_to(out)}: record-level identifier(s) "
+                       f"{', '.join(leaked[:5])} published")
+    return check
+
+
+def _record_ids(params: config.PeriodParams, root: Path) -> set[str]:
+    ids: set[str] = set()
+    for name, column in (("notifications", "notification_id"), ("children", "child_id")):
+        path = params.data_path(name, root)
+        if path.is_file():
+            header, *rows = path.read_text(encoding="utf-8").splitlines()
+            index = header.split(",").index(column)
+            ids |= {row.split(",")[index] for row in rows if row}
+    return ids
+
+
+# --- 4. manifest ---------------------------------------------------------------------------
+
+
+def check_manifest(out: Path, root: Path) -> Check:
+    """The inputs recorded in the manifest still have the same content."""
+    check = Check("manifest")
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    for relative, recorded in sorted(manifest.get("inputs", {}).items()):
+        check.checked += 1
+        path = root / relative
+        if not path.is_file():
+            check.fail(f"input {relative} recorded in manifest.json no longer exists")
+        elif execute.sha256_file(path) != recorded:
+            check.fail(f"input {relative} changed since the build (hash differs): rebuild")
+    for relative in manifest.get("outputs", []):
+        if not (out / relative).is_file():
+            check.fail(f"output {relative} listed in manifest.json is missing")
+    return check
+
+
+def verify(period: str, *, root: Path | None = None, run_nbval: bool = True) -> Verification:
+    """Run every check on ``_output/<period>/`` and write ``verification.json``."""
+    root = (root or project_root()).resolve()
+    out = output_dir(period, root)
+    if not (out / "manifest.json").is_file():
+        raise UserError(f"no build of {period} in {out}: run `reportkit build --year {period}`")
+    params = config.load_period(period, root)
+    checks = [check_manifest(out, root), check_facts_json(out),
+              check_documents(out, root, params), check_disclosure(out, root, params)]
+    if run_nbval:
+        checks.insert(0, check_notebooks(out, root))
+    result = Verification(period, checks)
+    (out / "verification.json").write_text(json.dumps(result.to_dict(), indent=2) + "\n",
+                                           encoding="utf-8")
+    return result
