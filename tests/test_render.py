@@ -360,3 +360,59 @@ def test_templates_are_package_data() -> None:
 
     for name in ("report.css", "report.html", "report.typ", "reportkit.lua"):
         assert template(name).is_file()
+
+
+def test_circular_include_is_an_error(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p")
+    (root / "report" / "_chapters" / "_detail.qmd").write_text("{{< include _detail.qmd >}}\n")
+    with pytest.raises(RenderError, match=r"_detail\.qmd:1: circular include"):
+        render(
+            root, tmp_path / "out", engine="pandoc", documents=("annual-report",), formats=("html",)
+        )
+
+
+def test_unknown_when_meta_key_is_an_error(tmp_path: Path) -> None:
+    annual = '---\ntitle: T\n---\n\n::: {.content-visible when-meta="covid"}\nX\n:::\n'
+    _render_error(tmp_path, annual, r"annual-report\.qmd:5: unknown metadata key 'covid'")
+
+
+def test_html_table_output_is_converted_with_caption(tmp_path: Path) -> None:
+    from reportkit.render.notebook_outputs import CellOutputs, outputs_to_markdown
+
+    html = "<table><thead><tr><th>Region</th><th>Deaths</th></tr></thead>"
+    html += "<tbody><tr><td>London</td><td>c</td></tr></tbody></table>"
+    cell = CellOutputs(
+        "tbl-regions",
+        {"tbl-cap": "Deaths by region"},
+        [{"output_type": "display_data", "data": {"text/html": html, "text/plain": "df"}}],
+    )
+    lines = outputs_to_markdown(cell, tmp_path, "nb.ipynb")
+    assert any(line.startswith("|") and "London" in line for line in lines)
+    assert ": Deaths by region {#tbl-regions}" in lines
+
+
+def test_quarto_engine_runs_quarto_and_collects_outputs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A test double stands in for the quarto executable: it writes where Quarto would."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "quarto"
+    fake.write_text(
+        "#!/bin/sh\n"
+        'if [ "$1" = "--version" ]; then echo 1.6.0; exit 0; fi\n'
+        'src="$2"; fmt="$4"; ext="$fmt"; [ "$fmt" = typst ] && ext=pdf\n'
+        'echo "$fmt" > "${src%.qmd}.$ext"\n'
+    )
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    assert choose_engine("auto") == "quarto"
+    root = make_project(tmp_path / "p")
+    result = render(root, tmp_path / "out", engine="quarto", documents=("annual-report",))
+    assert result.engine == "quarto" and result.versions == {"quarto": "1.6.0"}
+    assert sorted(p.name for p in result.outputs) == [
+        "annual-report.docx",
+        "annual-report.html",
+        "annual-report.pdf",
+    ]
+    assert (tmp_path / "out" / "annual-report.pdf").read_text().strip() == "typst"

@@ -186,17 +186,24 @@ def keep_failed(staging: Path, out: Path) -> Path:
 
 
 def validate_data(plan_: Plan) -> None:
-    """Step 1: validate the data and check the period has notifications."""
-    from reportkit import data, stats
+    """Step 1: validate the data (priming the notebooks' data cache) and check that the period
+    and every comparison range have notifications."""
+    from reportkit import stats
+    from reportkit.chapter import load_dataset
 
-    dataset = data.load(plan_.params.data_path("notifications", plan_.root).parent)
-    period = plan_.params.period
-    rows = stats.select_period(dataset.notifications, period.start, period.end)
-    if len(rows) == 0:
-        raise UserError(
-            f"{plan_.params_file}: key 'period': no notifications between {period.start} and "
-            f"{period.end} in {plan_.params.data_path('notifications', plan_.root)}"
-        )
+    notifications_file = plan_.params.data_path("notifications", plan_.root)
+    dataset = load_dataset(notifications_file.parent)
+    ranges = [("period", plan_.params.period)]
+    for index, comparison in enumerate(plan_.params.comparisons):
+        ranges += [(f"comparisons[{index}].current", comparison.current),
+                   (f"comparisons[{index}].previous", comparison.previous)]
+    for key, span in ranges:
+        rows = stats.select_period(dataset.notifications, span.start, span.end)
+        if len(rows) == 0:
+            raise UserError(
+                f"{plan_.params_file}: key '{key}': no notifications between {span.start} and "
+                f"{span.end} in {notifications_file}; add the data or correct the dates"
+            )
 
 
 def execute_notebooks(plan_: Plan, staging: Path, *, jobs: int, force: bool, on_done) -> list:

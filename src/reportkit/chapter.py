@@ -3,12 +3,18 @@ already selected by notification date, and a way to publish open-data tables."""
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reportkit import charts, config, data, stats, tables
+from reportkit.paths import codes_dir, project_root
+
+NO_CACHE_ENV = "REPORTKIT_NO_DATA_CACHE"
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -88,10 +94,42 @@ class Chapter:
         )
 
 
+def _dataset_key(folder: Path) -> str:
+    """A content hash of everything validation depends on: data, code lists, validator code."""
+    digest = hashlib.sha256()
+    files = [folder / data.NOTIFICATIONS_FILE, folder / data.CHILDREN_FILE, Path(data.__file__)]
+    for path in files + sorted(codes_dir().glob("*.csv")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def load_dataset(folder: Path) -> data.Dataset:
+    """Validated data, from a local cache keyed by content hash when one exists.
+
+    Validation is deterministic, so the same bytes always validate the same way: the first
+    notebook of a build validates and caches, the others load the cached typed tables.
+    ``REPORTKIT_NO_DATA_CACHE=1`` always validates from the CSVs (``reportkit verify`` does).
+    """
+    if os.environ.get(NO_CACHE_ENV):
+        return data.load(folder)
+    cache = project_root() / ".reportkit-cache" / "datasets" / f"{_dataset_key(folder)}.pkl"
+    if cache.is_file():
+        with cache.open("rb") as handle:
+            return pickle.load(handle)
+    dataset = data.load(folder)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    partial = cache.with_suffix(f".{os.getpid()}.tmp")
+    with partial.open("wb") as handle:
+        pickle.dump(dataset, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    partial.replace(cache)
+    return dataset
+
+
 def open_chapter(period: str, tables_dir: str = "") -> Chapter:
     """Load the params of ``period`` and its validated data; set the house chart style."""
     params = config.load_period(period)
-    dataset = data.load(params.data_path("notifications").parent)
+    dataset = load_dataset(params.data_path("notifications").parent)
     notifications = stats.select_period(dataset.notifications, params.period.start,
                                         params.period.end)
     children = stats.children_of(dataset.children, notifications)

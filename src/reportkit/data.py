@@ -15,9 +15,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
-import pandera.pandas as pa
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 from reportkit import codes as code_lists
 from reportkit.errors import DataValidationError
@@ -363,6 +366,8 @@ def _schema(
     notification_range: tuple[date, date],
 ) -> _Schema:
     """The column-level rules of one table."""
+    import pandera.pandas as pa  # imported here: only validation needs it
+
     messages: dict[str, str] = {}
     checks: dict[str, list[pa.Check]] = {column: [] for column in columns}
 
@@ -486,6 +491,8 @@ def _outside_ints(numbers: pd.Series, low: int, high: int) -> pd.Series:
 
 def _column_problems(table: _Table, schema: _Schema) -> list[Problem]:
     """Run the pandera schema lazily; one problem per failing cell or column."""
+    import pandera.pandas as pa
+
     try:
         schema.schema.validate(table.frame, lazy=True)
     except pa.errors.SchemaErrors as exc:

@@ -117,6 +117,16 @@ class Cache:
         fresh.rename(entry)
 
 
+def _quiet_kernel_log(path: Path) -> None:
+    """Send this worker's stderr (and so its kernel's start-up chatter) to a log file."""
+    import os
+    import sys
+
+    handle = path.open("a", encoding="utf-8")
+    os.dup2(handle.fileno(), 2)
+    sys.stderr = handle
+
+
 def _execute(job: NotebookJob) -> NotebookResult:
     """Run one notebook with Papermill (in a worker process)."""
     import papermill as pm
@@ -124,6 +134,7 @@ def _execute(job: NotebookJob) -> NotebookResult:
     start = time.perf_counter()
     job.workdir.mkdir(parents=True, exist_ok=True)
     job.output.parent.mkdir(parents=True, exist_ok=True)
+    _quiet_kernel_log(job.workdir / "kernel.log")
     try:
         pm.execute_notebook(
             str(job.source),

@@ -20,7 +20,6 @@ from functools import lru_cache
 import holidays
 import numpy as np
 import pandas as pd
-from scipy import stats as _scipy_stats
 
 __all__ = [
     "AGE_BANDS",
@@ -360,7 +359,8 @@ def compare_counts(
     if total == 0:
         ci_low = ci_high = math.nan
     else:
-        beta = _scipy_stats.beta
+        from scipy.stats import beta  # imported here: only comparisons need it
+
         p_low = 0.0 if current == 0 else float(beta.ppf(alpha / 2, current, previous + 1))
         p_high = 1.0 if previous == 0 else float(beta.ppf(1 - alpha / 2, current + 1, previous))
         ci_low = p_low / (1 - p_low) / exposure_ratio

@@ -107,7 +107,8 @@ def write_open_data(
              "indicator_dp", "filter_hint", "filter_grouping_column"]
         )
         for column, label in filters.items():
-            writer.writerow([column, "Filter", label, "", "", "", (hints or {}).get(column, ""), ""])
+            hint = (hints or {}).get(column, "")
+            writer.writerow([column, "Filter", label, "", "", "", hint, ""])
         for column, ind in indicators.items():
             writer.writerow([column, "Indicator", ind.label, "", ind.unit, ind.dp, "", ""])
     return data_path

@@ -110,7 +110,7 @@ def check_notebooks(out: Path, root: Path) -> Check:
         work = Path(tmp) / "notebooks"
         shutil.copytree(source, work)
         junit = Path(tmp) / "junit.xml"
-        env = {**os.environ, "REPORTKIT_ROOT": str(root)}
+        env = {**os.environ, "REPORTKIT_ROOT": str(root), "REPORTKIT_NO_DATA_CACHE": "1"}
         run = subprocess.run(nbval_command(work, junit), cwd=tmp, env=env, capture_output=True,
                              text=True)
         if not junit.is_file():
@@ -214,7 +214,8 @@ def check_documents(out: Path, root: Path, params: config.PeriodParams) -> Check
         check.fail(f"no rendered documents in {out}")
     for document in documents:
         fmt = {".html": "html", ".docx": "docx", ".pdf": "pdf"}[document.suffix]
-        names = quoted_facts(root, document.stem, fmt, params.metadata())
+        names = quoted_facts(root, document.stem, fmt, params.metadata(),
+                             out / "_variables.yml")
         spans = html_fact_spans(document) if fmt == "html" else []
         if spans:
             for name, shown in spans:

@@ -104,6 +104,8 @@ def render_document(
         ctx = ExpandContext(project.root, path, project.variables, metadata, figure_dir, notebooks)
         metadata = _expand_metadata(metadata, ctx, path)
         ctx.metadata = metadata
+        ctx.output_format = output_format
+        ctx.mark_facts = output_format == "html"
         markdown_lines = expand(lines, ctx)
         markdown_lines = select_content(markdown_lines, metadata, output_format, project.root)
         markdown_lines, numbers = resolve(markdown_lines, project.root)
@@ -137,12 +139,16 @@ def _pandoc_metadata(metadata: dict[str, Any], document: Path) -> dict[str, Any]
         meta["title"] = meta["report_title"]
     meta.setdefault("title", document.stem.replace("-", " ").capitalize())
     meta["pagetitle"] = str(meta["title"])
+    for key in ("publication_date", "period_start", "period_end", "period_label"):
+        if key in meta and not isinstance(meta[key], str):
+            meta[key] = str(meta[key])
     meta["synthetic-label"] = SYNTHETIC_LABEL
     meta["synthetic-notice"] = SYNTHETIC_NOTICE
     meta["reportkit-doc-dir"] = str(document.parent)
-    for key in ("publication_date", "period_start", "period_end"):
-        if key in meta and not isinstance(meta[key], str):
-            meta[key] = str(meta[key])
+    if "date" not in meta and meta.get("publication_date"):
+        # Used by the DOCX title block (the HTML and Typst templates show period and date).
+        period = f"{meta['period_label']}. " if meta.get("period_label") else ""
+        meta["date"] = f"{period}Published {meta['publication_date']}"
     return meta
 
 

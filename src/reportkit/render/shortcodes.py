@@ -37,6 +37,15 @@ class ExpandContext:
     metadata: dict[str, Any]
     figure_dir: Path
     notebooks: NotebookCache = field(default_factory=NotebookCache)
+    #: The output format; when set, hidden conditional content is dropped before expansion,
+    #: so a fact or embed is needed only where the document shows it.
+    output_format: str | None = None
+    #: Wrap each quoted fact as ``[value]{.fact data-fact="name"}`` (HTML: for verification).
+    mark_facts: bool = False
+    #: Leave embeds out (for listing quoted facts without rendering).
+    skip_embeds: bool = False
+    #: The names of the variables quoted, in document order.
+    quoted: list[str] = field(default_factory=list)
 
 
 def format_value(value: Any) -> str:
@@ -52,6 +61,10 @@ def expand(
     lines: list[SourceLine], ctx: ExpandContext, _stack: tuple[Path, ...] = ()
 ) -> list[SourceLine]:
     """Expand every shortcode in ``lines`` (includes recursively) into plain Markdown lines."""
+    if ctx.output_format:
+        from reportkit.render.conditional import select_content
+
+        lines = select_content(lines, ctx.metadata, ctx.output_format, ctx.root)
     out: list[SourceLine] = []
     for line in lines:
         escaped: list[str] = []
@@ -128,6 +141,10 @@ def _inline(body: str, line: SourceLine, ctx: ExpandContext) -> str:
         ) from None
     if isinstance(value, dict | list):
         raise RenderError(f"{line.where(ctx.root)}: {label} '{arg}' is not a single value")
+    if name == "var":
+        ctx.quoted.append(arg)
+        if ctx.mark_facts:
+            return f'[{format_value(value)}]{{.fact data-fact="{arg}"}}'
     return format_value(value)
 
 
@@ -149,6 +166,8 @@ def _include(
 
 
 def _embed(arg: str, line: SourceLine, ctx: ExpandContext) -> list[SourceLine]:
+    if ctx.skip_embeds:
+        return []
     if "#" not in arg:
         raise RenderError(f"{line.where(ctx.root)}: embed needs notebook.ipynb#label, got '{arg}'")
     notebook_ref, label = arg.split("#", 1)

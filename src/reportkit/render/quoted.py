@@ -1,0 +1,40 @@
+"""Which facts a document quotes: the narrative expanded as the built-in engine would for one
+output format (hidden conditional content dropped, embeds left out), with each ``var`` noted.
+
+Reviewers use it to check the rendered documents, whichever engine rendered them.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from reportkit.render.markdown import SourceLine
+from reportkit.render.project import Project, split_front_matter
+from reportkit.render.shortcodes import ExpandContext, expand
+
+
+def quoted_facts(
+    root: Path, document: str, output_format: str, period_metadata: dict[str, Any],
+    variables_file: Path,
+) -> list[str]:
+    """The fact names ``document`` quotes in ``output_format``, in order (repeats kept)."""
+    with tempfile.TemporaryDirectory(prefix="reportkit-quoted-") as tmp:
+        stage = Path(tmp)
+        shutil.copy2(Path(root) / "_quarto.yml", stage / "_quarto.yml")
+        shutil.copytree(Path(root) / "report", stage / "report")
+        shutil.copy2(variables_file, stage / "_variables.yml")
+        (stage / "_period.yml").write_text(yaml.safe_dump(period_metadata), encoding="utf-8")
+        project = Project.load(stage)
+        path = project.document_path(document)
+        front, body, offset = split_front_matter(path.read_text(encoding="utf-8"), path)
+        lines = [SourceLine(text, path, n) for n, text in enumerate(body, start=offset + 1)]
+        metadata = project.metadata_for(front, output_format)
+        ctx = ExpandContext(project.root, path, project.variables, metadata, stage / "figures",
+                            output_format=output_format, skip_embeds=True)
+        expand(lines, ctx)
+        return list(ctx.quoted)
