@@ -399,3 +399,46 @@ def build(
         publish(staging, out)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def rerender(period: str, *, root: Path | None = None, engine: str = "auto"):
+    """Render the last build of ``period`` again (after editing the narrative), safely.
+
+    The published folder is copied to staging, rendered there and swapped in only on success.
+    """
+    from reportkit.render import resolve_engine
+
+    root = (root or project_root()).resolve()
+    resolve_engine(engine)  # asking for Quarto without Quarto fails here, before any work
+    out = output_dir(period, root)
+    manifest_path = out / "manifest.json"
+    if not manifest_path.is_file():
+        raise UserError(f"no build of {period} in {out}: run `reportkit build --year {period}`")
+    the_plan = plan(period, root, engine)
+    with period_lock(out):
+        staging = out.with_name(f".staging-{period}")
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.copytree(out, staging)
+        try:
+            lint_report(the_plan)
+            started = time.perf_counter()
+            rendered = render_documents(the_plan, staging, engine)
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+            built_from = {n["name"]: n["key"] for n in manifest.get("notebooks", [])}
+            if built_from == the_plan.job_keys:  # same notebooks: the output is current again
+                manifest["build_key"] = the_plan.build_key
+            manifest["engine"] = {"name": rendered.engine, "version": rendered.version}
+            manifest.setdefault("timings", {})["render"] = round(
+                time.perf_counter() - started, 2)
+            manifest["outputs"] = sorted(
+                str(p.relative_to(staging)) for p in staging.rglob("*")
+                if p.is_file() and p.name not in ("manifest.json", "verification.json")
+            )
+            (staging / "verification.json").unlink(missing_ok=True)
+            (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n",
+                                                   encoding="utf-8")
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        publish(staging, out)
+    return rendered

@@ -162,11 +162,12 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_render(args: argparse.Namespace) -> int:
     from reportkit.build import rerender
+    from reportkit.paths import output_dir
 
     result = rerender(args.period, engine=args.engine)
-    print(f"{args.period}: rendered with {result.engine} {result.version}")
+    print(f"{args.period}: rendered with {result.engine} ({result.version})")
     for document in result.outputs:
-        print(f"  {document}")
+        print(f"  {output_dir(args.period) / Path(document).name}")
     return 0
 
 

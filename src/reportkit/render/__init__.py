@@ -55,10 +55,12 @@ class RenderResult:
 
 def choose_engine(engine: str = "auto") -> str:
     """The engine that will run: ``quarto`` or ``pandoc+typst``."""
-    from reportkit.render.quarto import quarto_path
+    from reportkit.render.quarto import quarto_path, require_quarto
 
     if engine not in ENGINES:
         raise RenderError(f"unknown render engine '{engine}' (use one of {', '.join(ENGINES)})")
+    if engine == "quarto":
+        require_quarto()
     if engine == "auto":
         return "quarto" if quarto_path() else "pandoc+typst"
     return "pandoc+typst" if engine == "pandoc" else engine

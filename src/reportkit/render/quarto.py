@@ -29,16 +29,22 @@ def quarto_version(executable: str) -> str:
     return result.stdout.strip()
 
 
-def render_quarto(
-    project_dir: Path, out_dir: Path, documents: tuple[str, ...], formats: tuple[str, ...]
-) -> tuple[str, list[Path]]:
-    """Run ``quarto render`` for each document and format; returns (Quarto version, outputs)."""
+def require_quarto() -> str:
+    """The Quarto executable; a clear error (never a silent fallback) when it is absent."""
     executable = quarto_path()
     if executable is None:
         raise RenderError(
             "engine 'quarto' was requested but Quarto is not on PATH; install Quarto "
             "(https://quarto.org) or use engine 'auto' or 'pandoc+typst' for the built-in engine"
         )
+    return executable
+
+
+def render_quarto(
+    project_dir: Path, out_dir: Path, documents: tuple[str, ...], formats: tuple[str, ...]
+) -> tuple[str, list[Path]]:
+    """Run ``quarto render`` for each document and format; returns (Quarto version, outputs)."""
+    executable = require_quarto()
     version = quarto_version(executable)
     project = Project.load(project_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

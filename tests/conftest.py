@@ -1,0 +1,46 @@
+"""Shared fixtures: a copy of the project in a temporary folder, built once per session."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+PROJECT_PARTS = ("_quarto.yml", "notebooks", "params", "data", "report")
+
+
+def copy_project(target: Path) -> Path:
+    """Copy what a build reads (not outputs, caches or the virtual environment) to ``target``."""
+    target.mkdir(parents=True, exist_ok=True)
+    for part in PROJECT_PARTS:
+        source = REPO / part
+        if source.is_dir():
+            shutil.copytree(source, target / part)
+        else:
+            shutil.copy2(source, target / part)
+    return target
+
+
+@pytest.fixture(scope="session")
+def project(tmp_path_factory: pytest.TempPathFactory):
+    """A fresh copy of the project; REPORTKIT_ROOT points at it for the session."""
+    root = copy_project(tmp_path_factory.mktemp("project") / "reportkit")
+    previous = os.environ.get("REPORTKIT_ROOT")
+    os.environ["REPORTKIT_ROOT"] = str(root)
+    yield root
+    if previous is None:
+        os.environ.pop("REPORTKIT_ROOT", None)
+    else:
+        os.environ["REPORTKIT_ROOT"] = previous
+
+
+@pytest.fixture(scope="session")
+def built_2020(project: Path):
+    """The 2020 report built once from a cold start (the result of ``reportkit build``)."""
+    from reportkit.build import build
+
+    result = build("2020", root=project)
+    return project, result

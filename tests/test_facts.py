@@ -1,0 +1,112 @@
+"""Facts: recorded in notebook cells, collected with provenance, formatted for the text."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+from reportkit import facts
+from reportkit.errors import BuildError
+from reportkit.stats import Share
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "dp", "shown"),
+    [
+        (482, "count", 0, "482"),
+        (12345, "count", 0, "12,345"),
+        (40.166, "count", 1, "40.2"),
+        (41.5, "percent", 0, "42%"),
+        (16.5, "percent", 0, "17%"),
+        (1.2667, "ratio", 2, "1.27"),
+        ("September 2020", "text", 0, "September 2020"),
+    ],
+)
+def test_format_value(value, unit: str, dp: int, shown: str) -> None:
+    assert facts.format_value(value, unit, dp) == shown
+
+
+def test_percent_fact_keeps_exact_and_published_value() -> None:
+    fact = facts.make("deaths_pct", 100 * 206 / 482, label="deaths", unit="percent",
+                      numerator=206, denominator=482, denominator_label="notifications")
+    assert fact.value == 43 and fact.display == "43%"
+    assert fact.exact == pytest.approx(42.738, abs=1e-3)
+
+
+def test_record_share_carries_numerator_and_denominator() -> None:
+    fact = facts.record_share("x_pct", Share(202, 482, "domestic abuse"), label="domestic abuse",
+                              denominator_label="notifications")
+    assert (fact.numerator, fact.denominator, fact.display) == (202, 482, "42%")
+    assert fact.definition == "domestic abuse"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "unit", "message"),
+    [
+        ("Bad-Name", 1, "count", "lower_snake_case"),
+        ("fine", 1, "furlongs", "unit"),
+        ("fine", "many", "count", "not a number"),
+        ("fine", True, "count", "not a number"),
+    ],
+)
+def test_make_rejects_bad_facts(name: str, value, unit: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        facts.make(name, value, label="x", unit=unit)
+
+
+def _notebook(path: Path, records: list[list[facts.Fact]]) -> Path:
+    notebook = nbformat.v4.new_notebook()
+    for index, group in enumerate(records):
+        cell = nbformat.v4.new_code_cell("...", id=f"cell-{index}")
+        cell.outputs = [
+            nbformat.v4.new_output("display_data", data={facts.MIME_TYPE: f.to_dict()})
+            for f in group
+        ]
+        notebook.cells.append(cell)
+    nbformat.write(notebook, path)
+    return path
+
+
+def test_collect_reads_facts_and_their_cells(tmp_path: Path) -> None:
+    a = facts.make("notifications_total", 482, label="notifications")
+    b = facts.make("children_total", 514, label="children")
+    path = _notebook(tmp_path / "01_overview.ipynb", [[a], [b]])
+    collected = facts.collect([path])
+    assert list(collected) == ["children_total", "notifications_total"]
+    assert collected["children_total"].cell_id == "cell-1"
+    assert collected["children_total"].notebook == "01_overview.ipynb"
+    assert collected["notifications_total"].cell_index == 0
+
+
+def test_a_fact_recorded_twice_is_a_build_error(tmp_path: Path) -> None:
+    a = facts.make("notifications_total", 482, label="notifications")
+    first = _notebook(tmp_path / "01.ipynb", [[a]])
+    second = _notebook(tmp_path / "02.ipynb", [[a]])
+    with pytest.raises(BuildError, match="recorded twice: 01.ipynb cell 0 and 02.ipynb cell 0"):
+        facts.collect([first, second])
+
+
+def test_json_and_variables_round_trip(tmp_path: Path) -> None:
+    collected = {"deaths_pct": facts.make("deaths_pct", 42.7, label="d", unit="percent")}
+    facts.write_json(collected, tmp_path / "facts.json")
+    assert facts.read_json(tmp_path / "facts.json") == collected
+    facts.write_variables(collected, tmp_path / "_variables.yml")
+    assert yaml.safe_load((tmp_path / "_variables.yml").read_text()) == {"deaths_pct": "43%"}
+    assert json.loads((tmp_path / "facts.json").read_text())["deaths_pct"]["exact"] == 42.7
+
+
+def test_check_table_is_plain_and_rounded() -> None:
+    table = facts.check_table([
+        facts.make("deaths_pct", 42.738, label="d", unit="percent", numerator=206,
+                   denominator=482),
+        facts.make("notifications_total", 482, label="n"),
+    ])
+    assert table.splitlines() == [
+        "fact                 value  numerator  denominator",
+        "deaths_pct           43%    206        482",
+        "notifications_total  482",
+    ]
