@@ -216,7 +216,8 @@ def test_corrupted_copy_lists_every_problem_at_once(make_data: Callable[..., Pat
         "allowed: death, serious_harm, other (see data/codes/outcome.csv)"
     )
     assert "missing column" in text["notifications.csv", None, "domestic_abuse"]
-    assert "2018-07-01 to 2024-03-31" in text["notifications.csv", 4, "notification_date"]
+    assert f"2018-07-01 to {date.today():%Y-%m-%d}" in text["notifications.csv", 4,
+                                                             "notification_date"]
     assert "after notification_date 2021-01-15" in text["notifications.csv", 5, "incident_date"]
     assert "first used on line 3" in text["children.csv", 4, "child_id"]
     assert "whole number" in text["children.csv", 5, "age_years"]

@@ -172,6 +172,7 @@ def publish(staging: Path, out: Path) -> None:
         out.rename(previous)
     staging.rename(out)
     shutil.rmtree(previous, ignore_errors=True)
+    shutil.rmtree(out.with_name(f"{out.name}.failed"), ignore_errors=True)
 
 
 def keep_failed(staging: Path, out: Path) -> Path:

@@ -18,6 +18,13 @@ TEXT = "#0B0C0C"
 WIDTH_INCHES = 7.0
 
 
+def _half_up(value: float, decimals: int) -> float:
+    """Round as the published figures are (half-up), so bars and tables agree."""
+    from reportkit.stats import round_half_up
+
+    return round_half_up(float(value), decimals)
+
+
 def apply_style() -> None:
     """Set the house style for matplotlib and seaborn (call once per notebook).
 
@@ -97,8 +104,8 @@ def bar_values(
     top = max([*percents, 1.0])
     ax.set_xlim(0, top * 1.18)
     for y, value in zip(positions, percents, strict=True):
-        ax.text(value + top * 0.01, y, f"{value:.{decimals}f}{suffix}", va="center", fontsize=9,
-                color=TEXT)
+        ax.text(value + top * 0.01, y, f"{_half_up(value, decimals):.{decimals}f}{suffix}",
+                va="center", fontsize=9, color=TEXT)
     ax.set_xlabel(xlabel)
     ax.set_title(title)
     ax.grid(axis="y", visible=False)
@@ -152,8 +159,8 @@ def paired_bars(
         for bar in group:
             bar.set_hatch(hatch)
             bar.set_edgecolor("white")
-        ax.bar_label(group, labels=[f"{v:.0f}{suffix}" for v in group.datavalues], fontsize=8,
-                     padding=2)
+        ax.bar_label(group, labels=[f"{_half_up(v, 0):.0f}{suffix}" for v in group.datavalues],
+                     fontsize=8, padding=2)
     ax.set_xlabel("")
     ax.set_ylabel(ylabel)
     ax.set_title(title)
@@ -180,7 +187,8 @@ def interval_chart(
     ]
     ax.errorbar(ratios, y, xerr=errors, fmt="o", color=FOCUS, capsize=4)
     for yy, r, lo, hi in zip(y, ratios, lows, highs, strict=True):
-        ax.text(hi, yy - 0.18, f" {r:.2f} ({lo:.2f} to {hi:.2f})", fontsize=8, color=TEXT)
+        shown = " {:.2f} ({:.2f} to {:.2f})".format(*(_half_up(v, 2) for v in (r, lo, hi)))
+        ax.text(hi, yy - 0.18, shown, fontsize=8, color=TEXT)
     ax.axvline(1.0, color="#505A5F", linestyle="--", linewidth=1)
     ax.set_yticks(y, labels=list(labels))
     ax.invert_yaxis()

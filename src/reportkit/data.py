@@ -31,8 +31,9 @@ NOTIFICATIONS_FILE = "notifications.csv"
 CHILDREN_FILE = "children.csv"
 SYNTH_COMMAND = "reportkit synth"
 
-#: Inclusive range of ``notification_date`` (the Panel's notification system began 2018-07-01).
-NOTIFICATION_DATE_RANGE: tuple[date, date] = (date(2018, 7, 1), date(2024, 3, 31))
+#: Inclusive range of ``notification_date``: from the Panel's start (2018-07-01) to the day of
+#: validation (``None``: no future dates), so a new period needs new rows, never a code change.
+NOTIFICATION_DATE_RANGE: tuple[date, date | None] = (date(2018, 7, 1), None)
 #: No ``incident_date`` may precede this.
 EARLIEST_INCIDENT_DATE = date(2018, 1, 1)
 #: Inclusive range of ``age_years``.
@@ -141,7 +142,7 @@ class Dataset:
 def validate(
     data_dir: Path | None = None,
     *,
-    notification_range: tuple[date, date] = NOTIFICATION_DATE_RANGE,
+    notification_range: tuple[date, date | None] = NOTIFICATION_DATE_RANGE,
     codes_folder: Path | None = None,
 ) -> list[Problem]:
     """Every problem in the dataset in ``data_dir`` (default: the project's ``data/``)."""
@@ -152,7 +153,7 @@ def validate(
 def load(
     data_dir: Path | None = None,
     *,
-    notification_range: tuple[date, date] = NOTIFICATION_DATE_RANGE,
+    notification_range: tuple[date, date | None] = NOTIFICATION_DATE_RANGE,
     codes_folder: Path | None = None,
 ) -> Dataset:
     """Validate, then load the dataset typed; raise ``DataValidationError`` listing problems."""
@@ -363,7 +364,7 @@ def _schema(
     columns: Sequence[str],
     coded: Mapping[str, str],
     lists: _CodeLists,
-    notification_range: tuple[date, date],
+    notification_range: tuple[date, date | None],
 ) -> _Schema:
     """The column-level rules of one table."""
     import pandera.pandas as pa  # imported here: only validation needs it
@@ -427,7 +428,7 @@ def _schema(
                 f"is out of range; the age in whole years at the incident must be {low} to {high}",
             )
 
-    start, end = notification_range
+    start, end = notification_range[0], notification_range[1] or date.today()
     if "notification_date" in checks:
         add(
             "notification_date",
@@ -750,7 +751,7 @@ def _link_problems(notifications: _Table, children: _Table) -> list[Problem]:
 
 def _inspect(
     data_dir: Path | None,
-    notification_range: tuple[date, date],
+    notification_range: tuple[date, date | None],
     codes_folder: Path | None,
 ) -> tuple[list[Problem], dict[str, _Table]]:
     """All problems, and the tables read as strings (when readable)."""

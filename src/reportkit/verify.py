@@ -83,9 +83,10 @@ class Verification:
 # --- 1. nbval ------------------------------------------------------------------------------
 
 
-def _cell_ids(notebook: Path) -> list[str]:
+def _code_cell_ids(notebook: Path) -> list[str]:
+    """Ids of the code cells, in order: nbval numbers code cells only ("Cell 6")."""
     cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
-    return [c.get("id", "") for c in cells]
+    return [c.get("id", "") for c in cells if c.get("cell_type") == "code"]
 
 
 def nbval_command(notebooks_dir: Path, junit: Path) -> list[str]:
@@ -128,7 +129,7 @@ def check_notebooks(out: Path, root: Path) -> Check:
             match = re.search(r"Cell (\d+)", case.get("name", ""))
             where = f"{notebook} {case.get('name', '')}"
             if match and (source / notebook).is_file():
-                ids = _cell_ids(source / notebook)
+                ids = _code_cell_ids(source / notebook)
                 index = int(match.group(1))
                 if index < len(ids):
                     where += f" (cell id {ids[index]})"

@@ -150,7 +150,8 @@ def write_pdf(
     with tempfile.TemporaryDirectory(prefix="reportkit-typst-") as tmp:
         source = Path(tmp) / f"{output.stem}.typ"
         args = _common_args(meta, Path(tmp), resource_paths)
-        args += ["-t", "typst", f"--template={template('report.typ')}"]
+        # --wrap=none: a soft line break starting "2019." must not become a Typst list item.
+        args += ["-t", "typst", "--wrap=none", f"--template={template('report.typ')}"]
         args += [*_toc_args(meta, default=True), "-o", str(source)]
         run_pandoc(markdown, args, cwd=output.parent)
         options: dict[str, Any] = {"root": str(typst_root), "ignore_system_fonts": True}

@@ -1,0 +1,86 @@
+"""Reviewers' verification: passes on a fresh build, and fails, naming what differs, after a
+number is changed in an executed notebook, in the rendered HTML, or a small count is added to
+a sub-national table."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from reportkit.verify import verify
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def tampered(built_2020, tmp_path: Path) -> Path:
+    """A copy of the built project that a test may tamper with."""
+    project, _ = built_2020
+    copy = tmp_path / "reportkit"
+    shutil.copytree(project, copy, ignore=shutil.ignore_patterns(".reportkit-cache"))
+    return copy
+
+
+def _failures(result, check: str) -> list[str]:
+    return next(c for c in result.checks if c.name == check).problems
+
+
+def test_a_fresh_build_verifies_with_nbval(built_2020) -> None:
+    project, _ = built_2020
+    result = verify("2020", root=project)
+    assert result.passed, result.summary()
+    checks = {c.name: c.checked for c in result.checks}
+    assert checks["nbval"] >= 8 and checks["documents"] >= 100 and checks["facts.json"] >= 90
+    record = json.loads((project / "_output/2020/verification.json").read_text())
+    assert record["passed"] is True
+
+
+def test_a_changed_number_in_a_notebook_output_is_named(tampered: Path) -> None:
+    path = tampered / "_output/2020/notebooks/03_deaths.ipynb"
+    notebook = json.loads(path.read_text())
+    check_cell = notebook["cells"][-1]
+    text = "".join(check_cell["outputs"][0]["text"])
+    assert "death_sudi_n  " in text.replace("   ", "  ")
+    check_cell["outputs"][0]["text"] = text.replace("64 ", "65 ", 1)
+    path.write_text(json.dumps(notebook, indent=1))
+    result = verify("2020", root=tampered)
+    assert not result.passed
+    problems = " ".join(_failures(result, "nbval"))
+    assert "03_deaths.ipynb" in problems and "Cell" in problems
+    assert "cell id deaths-check" in problems
+
+
+def test_a_changed_number_in_the_html_names_the_fact(tampered: Path) -> None:
+    path = tampered / "_output/2020/annual-report.html"
+    html = path.read_text()
+    marked = 'data-fact="notifications_total">482<'
+    assert marked in html
+    path.write_text(html.replace(marked, 'data-fact="notifications_total">483<', 1))
+    result = verify("2020", root=tampered, run_nbval=False)
+    assert not result.passed
+    problems = " ".join(_failures(result, "documents"))
+    assert "annual-report.html: fact notifications_total shows '483'" in problems
+
+
+def test_a_small_count_in_a_sub_national_table_fails_disclosure(tampered: Path) -> None:
+    path = tampered / "_output/2020/tables/notifications_by_region.csv"
+    lines = path.read_text().splitlines()
+    row = lines[1].split(",")
+    row[-1] = "2"
+    lines.append(",".join(row))
+    path.write_text("\n".join(lines) + "\n")
+    result = verify("2020", root=tampered, run_nbval=False)
+    assert not result.passed
+    problems = " ".join(_failures(result, "disclosure"))
+    assert "tables/notifications_by_region.csv" in problems and "'2'" in problems
+
+
+def test_changed_inputs_fail_the_manifest_check(tampered: Path) -> None:
+    path = tampered / "data/children.csv"
+    path.write_text(path.read_text() + "\n")
+    result = verify("2020", root=tampered, run_nbval=False)
+    assert "input data/children.csv changed since the build" in " ".join(
+        _failures(result, "manifest"))
