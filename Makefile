@@ -21,9 +21,12 @@ $(STAMP): pyproject.toml constraints.txt
 report: setup
 	$(BIN)/reportkit build --year $(PERIOD)
 
+# pytest exits 5 when it collects no tests: a run that tests nothing fails here.
 test: setup
 	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest; rc=$$?; \
+	  if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; \
+	  exit $$rc
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks

@@ -1,0 +1,62 @@
+"""Every report period builds and renders from its params file, reproduces its published
+figures, and a new period needs only a params file (written here) and data rows."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from reportkit.build import build
+from reportkit.published import load_all
+from test_build import check_published
+
+pytestmark = pytest.mark.slow
+OTHER_PERIODS = ["2018-19", "2021", "2022-23", "2023-24"]
+SUFFIX = {"2018-19": "_2018_19", "2021": "_2021", "2022-23": "_2022_23", "2023-24": "_2023_24"}
+
+
+@pytest.mark.parametrize("period", OTHER_PERIODS)
+def test_every_period_builds_renders_and_matches_its_published_figures(
+    project: Path, period: str
+) -> None:
+    result = build(period, root=project)
+    out = project / "_output" / period
+    assert len(result.documents) == 6
+    assert all(document.is_file() for document in result.documents)
+    facts = json.loads((out / "facts.json").read_text())
+    figures = [f for f in load_all(project / "data" / "published")
+               if f.name.endswith(SUFFIX[period])]
+    assert figures, period
+    assert check_published(facts, figures) == []
+    html = (out / "annual-report.html").read_text()
+    assert "{{<" not in html
+    assert ("COVID-19 period" in html) is False or period == "2020"
+
+
+def test_a_new_period_needs_only_a_params_file(project: Path) -> None:
+    """A calendar-year 2019 report, from a params file written here: no code change."""
+    params = yaml.safe_load((project / "params" / "2020.yml").read_text())
+    params.update(id="2019", title="Annual report 2019", label="2019", time_period="2019",
+                  covid_period=False)
+    params["period"] = {"start": "2019-01-01", "end": "2019-12-31", "label": "2019"}
+    params["comparisons"] = [{
+        "id": "prev", "title": "The year against the same months a year before",
+        "current": {"start": "2019-07-01", "end": "2019-12-31", "label": "July to December 2019"},
+        "previous": {"start": "2018-07-01", "end": "2018-12-31",
+                     "label": "July to December 2018"},
+    }]
+    path = project / "params" / "2019.yml"
+    path.write_text(yaml.safe_dump(params, sort_keys=False))
+    try:
+        result = build("2019", root=project)
+    finally:
+        path.unlink()
+    facts = json.loads((project / "_output/2019/facts.json").read_text())
+    rows = (project / "data/notifications.csv").read_text().splitlines()[1:]
+    expected = sum(1 for row in rows if row.split(",")[1].startswith("2019-"))
+    assert facts["notifications_total"]["value"] == expected
+    assert facts["cmp_prev_previous_label"]["value"] == "July to December 2018"
+    assert len(result.documents) == 6
