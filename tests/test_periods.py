@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from test_build import check_published
 
 from reportkit.build import build
 from reportkit.published import load_all
-from test_build import check_published
 
 pytestmark = pytest.mark.slow
 OTHER_PERIODS = ["2018-19", "2021", "2022-23", "2023-24"]
