@@ -97,6 +97,17 @@ class PeriodParams(_Strict):
             raise ValueError(f"comparison ids must be unique; repeated: {', '.join(duplicates)}")
         return value
 
+    @model_validator(mode="after")
+    def _comparisons_the_narrative_quotes(self) -> PeriodParams:
+        ids = {c.id for c in self.comparisons}
+        if self.covid_period and "half" not in ids:
+            raise ValueError("covid_period is true, so comparisons needs one with id 'half' "
+                             "(the COVID-19 text quotes the cmp_half_* facts)")
+        if self.comparisons and "prev" not in ids:
+            raise ValueError("comparisons needs one with id 'prev' (the comparison text quotes "
+                             "the cmp_prev_* facts), or none at all")
+        return self
+
     def data_path(self, name: str, root: Path | None = None) -> Path:
         """Absolute path of data file ``name`` (notifications, children, population)."""
         path = getattr(self.data, name)
