@@ -24,7 +24,7 @@ The Panel received {{< var notifications_total >}} notifications between 1 April
 extracted on 2021-05-01. Between April 2022 and March 2023 the six themes recurred.
 
 1. First point, as in Working Together to Safeguard Children 2018.
-2) Second point: a rapid review is expected within 15 working days.
+2) Second point: a rapid review is expected within {{< var rr_expectation_days >}} working days.
 
 ## 2.1 Context
 

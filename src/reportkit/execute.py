@@ -8,6 +8,7 @@ import json
 import logging
 import multiprocessing
 import shutil
+import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -19,6 +20,11 @@ from reportkit.errors import NotebookError
 log = logging.getLogger("reportkit.execute")
 KERNEL = "python3"
 TABLES = "tables"
+# Imported by Papermill's dependencies but never used by them: jsonschema (via nbformat) imports
+# rfc3987_syntax for its optional "iri" format checker, which builds ~35 Lark parsers at import
+# time (1.2-2 s of CPU per process here; python-jsonschema/jsonschema#1428). No notebook schema
+# uses format checks, so the worker processes skip it (jsonschema then omits that one checker).
+UNUSED_SLOW_IMPORTS = ("rfc3987_syntax",)
 
 
 def sha256_file(path: Path) -> str:
@@ -127,6 +133,16 @@ def _quiet_kernel_log(path: Path) -> None:
     sys.stderr = handle
 
 
+def _prepare_worker() -> None:
+    """Worker start-up: import Papermill once, without the slow imports it never uses.
+
+    Only this worker process is affected; each notebook's kernel is a fresh interpreter.
+    """
+    for name in UNUSED_SLOW_IMPORTS:
+        sys.modules.setdefault(name, None)  # None: ``import name`` raises ImportError
+    import papermill  # noqa: F401
+
+
 def _execute(job: NotebookJob) -> NotebookResult:
     """Run one notebook with Papermill (in a worker process)."""
     import papermill as pm
@@ -187,7 +203,9 @@ def run_all(
     if pending:
         context = multiprocessing.get_context("spawn")
         workers = max(1, min(max_workers, len(pending)))
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_prepare_worker
+        ) as pool:
             futures = {pool.submit(_execute, job): job for job in pending}
             for future in as_completed(futures):
                 job = futures[future]
