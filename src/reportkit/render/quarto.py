@@ -48,6 +48,7 @@ def render_quarto(
     version = quarto_version(executable)
     project = Project.load(project_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    house_style = _house_style(project)
     outputs: list[Path] = []
     for name in documents:
         source = project.document_path(name)
@@ -59,6 +60,7 @@ def render_quarto(
                 relative.as_posix(),
                 "--to",
                 QUARTO_FORMAT[output_format],
+                *house_style.get(output_format, []),
             ]
             log.info("quarto %s: %s", version, " ".join(command[1:]))
             result = subprocess.run(command, cwd=project.root, capture_output=True, text=True)
@@ -69,6 +71,28 @@ def render_quarto(
                 )
             outputs.append(_collect(project, relative, name, output_format, out_dir))
     return version, outputs
+
+
+def _house_style(project: Project) -> dict[str, list[str]]:
+    """Our CSS and Word reference document for Quarto, passed through to Pandoc by Quarto.
+
+    (Quarto keeps its own Typst template: ours is a Pandoc template, not a Quarto partial.)
+    """
+    from reportkit.render.builtin import SYNTHETIC_LABEL
+    from reportkit.render.docx_reference import build_reference_docx
+    from reportkit.render.pandoc import pandoc_path, template
+
+    assets = project.root / "report" / "assets"
+    assets.mkdir(parents=True, exist_ok=True)
+    css = assets / "reportkit.css"
+    shutil.copy2(template("report.css"), css)
+    synthetic = bool(project.shared_metadata.get("synthetic_data"))
+    reference = build_reference_docx(
+        pandoc_path(), assets / "reference.docx",
+        header_label=SYNTHETIC_LABEL if synthetic else None,
+        title=str(project.shared_metadata.get("report_title", "")),
+    )
+    return {"html": ["--css", str(css)], "docx": ["--reference-doc", str(reference)]}
 
 
 def _collect(
