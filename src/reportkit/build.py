@@ -223,12 +223,24 @@ def execute_notebooks(plan_: Plan, staging: Path, *, jobs: int, force: bool, on_
         )
         for nb in plan_.notebooks
     ]
+    previous = _last_seconds(output_dir(plan_.period, plan_.root))
+    job_list.sort(key=lambda job: -previous.get(job.name, 0.0))  # longest first (stable)
     os.environ["REPORTKIT_ROOT"] = str(plan_.root)
     results = execute.run_all(job_list, cache, max_workers=jobs, on_done=on_done)
+    results.sort(key=lambda result: result.name)
     if force:
         for job in job_list:
             cache_writer.put(job)
     return results
+
+
+def _last_seconds(out: Path) -> dict[str, float]:
+    """Each notebook's execution time in the last build (to start the longest first)."""
+    try:
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        return {n["name"]: float(n["seconds"]) for n in manifest["notebooks"] if not n["cached"]}
+    except (OSError, KeyError, TypeError, ValueError):
+        return {}
 
 
 def gather_tables(staging: Path) -> list[Path]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -92,44 +93,48 @@ def render_document(
     project: Project, name: str, out_dir: Path, formats: tuple[str, ...], notebooks: NotebookCache
 ) -> list[Path]:
     """Render one document (e.g. ``annual-report``) to each format; returns the files written."""
+    return [render_format(project, name, out_dir, f, notebooks) for f in formats]
+
+
+def render_format(
+    project: Project, name: str, out_dir: Path, output_format: str, notebooks: NotebookCache
+) -> Path:
+    """Render one document to one format (independent of the other formats: thread-safe)."""
     path = project.document_path(name)
     front, body, offset = split_front_matter(path.read_text(encoding="utf-8"), path)
     lines = [SourceLine(text, path, n) for n, text in enumerate(body, start=offset + 1)]
     figure_dir = out_dir / f"{name}_files"
-    written = []
-    for output_format in formats:
-        if output_format not in _SUFFIX:
-            raise RenderError(f"unknown output format '{output_format}' (use html, pdf or docx)")
-        metadata = project.metadata_for(front, output_format)
-        ctx = ExpandContext(project.root, path, project.variables, metadata, figure_dir, notebooks)
-        metadata = _expand_metadata(metadata, ctx, path)
-        ctx.metadata = metadata
-        ctx.output_format = output_format
-        ctx.mark_facts = output_format == "html"
-        markdown_lines = expand(lines, ctx)
-        markdown_lines = select_content(markdown_lines, metadata, output_format, project.root)
-        markdown_lines, numbers = resolve(markdown_lines, project.root)
-        markdown = "\n".join(line.text for line in markdown_lines) + "\n"
-        pandoc_meta = _pandoc_metadata(metadata, path)
-        output = out_dir / f"{name}{_SUFFIX[output_format]}"
-        resource_paths = [path.parent, project.root]
-        log.info(
-            "pandoc+typst: %s -> %s (%d cross-reference targets)",
-            path.name,
-            output.name,
-            len(numbers),
+    if output_format not in _SUFFIX:
+        raise RenderError(f"unknown output format '{output_format}' (use html, pdf or docx)")
+    metadata = project.metadata_for(front, output_format)
+    ctx = ExpandContext(project.root, path, project.variables, metadata, figure_dir, notebooks)
+    metadata = _expand_metadata(metadata, ctx, path)
+    ctx.metadata = metadata
+    ctx.output_format = output_format
+    ctx.mark_facts = output_format == "html"
+    markdown_lines = expand(lines, ctx)
+    markdown_lines = select_content(markdown_lines, metadata, output_format, project.root)
+    markdown_lines, numbers = resolve(markdown_lines, project.root)
+    markdown = "\n".join(line.text for line in markdown_lines) + "\n"
+    pandoc_meta = _pandoc_metadata(metadata, path)
+    output = out_dir / f"{name}{_SUFFIX[output_format]}"
+    resource_paths = [path.parent, project.root]
+    log.info(
+        "pandoc+typst: %s -> %s (%d cross-reference targets)",
+        path.name,
+        output.name,
+        len(numbers),
+    )
+    if output_format == "html":
+        write_html(
+            markdown, pandoc_meta, output, resource_paths, _extra_css(project, path, metadata)
         )
-        if output_format == "html":
-            write_html(
-                markdown, pandoc_meta, output, resource_paths, _extra_css(project, path, metadata)
-            )
-        elif output_format == "docx":
-            write_docx(markdown, pandoc_meta, output, resource_paths)
-        else:
-            root = Path(os.path.commonpath([project.root, out_dir.resolve()]))
-            write_pdf(markdown, pandoc_meta, output, resource_paths, root)
-        written.append(output)
-    return written
+    elif output_format == "docx":
+        write_docx(markdown, pandoc_meta, output, resource_paths)
+    else:
+        root = Path(os.path.commonpath([project.root, out_dir.resolve()]))
+        write_pdf(markdown, pandoc_meta, output, resource_paths, root)
+    return output
 
 
 def _pandoc_metadata(metadata: dict[str, Any], document: Path) -> dict[str, Any]:
@@ -158,8 +163,12 @@ def render_builtin(
     """Render every document to every format with the built-in engine."""
     project = Project.load(project_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    notebooks = NotebookCache()
-    outputs: list[Path] = []
-    for name in documents:
-        outputs += render_document(project, name, out_dir.resolve(), formats, notebooks)
-    return outputs
+    notebooks = NotebookCache()  # shared: at worst two threads read the same notebook twice
+    jobs = [(name, f) for name in documents for f in formats]
+    # Pandoc and Typst do the work outside Python, so documents and formats render side by side.
+    with ThreadPoolExecutor(max_workers=max(1, min(len(jobs), os.cpu_count() or 1))) as pool:
+        futures = [pool.submit(render_format, project, name, out_dir.resolve(), f, notebooks)
+                   for name, f in jobs]
+        for future in futures:
+            future.result()
+    return [out_dir.resolve() / f"{name}{_SUFFIX[f]}" for name in documents for f in formats]

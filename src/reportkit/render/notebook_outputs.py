@@ -14,13 +14,14 @@ Streams, ``text/plain`` reprs and reportkit fact records are not embedded.
 from __future__ import annotations
 
 import base64
+import json
 import logging
 import re
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import nbformat
 import yaml
 
 from reportkit.errors import RenderError
@@ -75,19 +76,47 @@ class NotebookCache:
         if notebook not in self._cells:
             if not notebook.is_file():
                 raise RenderError(f"notebook not found: {notebook}")
-            nb = nbformat.read(notebook, as_version=4)
+            nb = _read_v4(notebook)
             cells: dict[str, CellOutputs] = {}
-            for cell in nb.cells:
-                if cell.cell_type != "code":
+            for cell in nb.get("cells", []):
+                if cell.get("cell_type") != "code":
                     continue
-                options = cell_options(cell.source)
+                options = cell_options(_joined(cell.get("source", "")))
                 label = options.get("label")
                 if label:
-                    cells[str(label)] = CellOutputs(
-                        str(label), options, list(cell.get("outputs", []))
-                    )
+                    outputs = [_joined_output(o) for o in cell.get("outputs", [])]
+                    cells[str(label)] = CellOutputs(str(label), options, outputs)
             self._cells[notebook] = cells
         return self._cells[notebook]
+
+
+def _read_v4(notebook: Path) -> dict[str, Any]:
+    """A notebook as plain JSON (nbformat 4). Read with ``json``, not nbformat: importing
+    nbformat pulls in jsonschema's slow optional imports, and the build's notebooks are v4."""
+    try:
+        nb = json.loads(notebook.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise RenderError(f"cannot read notebook {notebook}: {exc}") from exc
+    if nb.get("nbformat") != 4:
+        raise RenderError(f"{notebook}: nbformat {nb.get('nbformat')} is not supported (need 4)")
+    return nb
+
+
+def _joined(value: Any) -> Any:
+    """A multi-line string stored as a list of lines, joined (as nbformat does on read)."""
+    return "".join(value) if isinstance(value, list) else value
+
+
+def _joined_output(output: dict[str, Any]) -> dict[str, Any]:
+    joined = dict(output)
+    if "data" in output:
+        joined["data"] = {
+            mime: value if mime.endswith("json") else _joined(value)
+            for mime, value in output["data"].items()
+        }
+    if "text" in output:
+        joined["text"] = _joined(output["text"])
+    return joined
 
 
 def _escape_caption(text: str) -> str:
@@ -150,7 +179,12 @@ def _figure(cell: CellOutputs, png_b64: Any, figure_dir: Path, notebook_name: st
     label = cell.label
     figure_dir.mkdir(parents=True, exist_ok=True)
     path = figure_dir / f"{label}.png"
-    path.write_bytes(base64.b64decode(_text(png_b64)))
+    image = base64.b64decode(_text(png_b64))
+    if not path.is_file() or path.read_bytes() != image:
+        # Written whole then renamed: formats render in parallel and may read it meanwhile.
+        partial = path.with_name(f".{label}.{threading.get_ident()}.png")
+        partial.write_bytes(image)
+        partial.replace(path)
     caption = str(cell.options.get("fig-cap") or "")
     alt = cell.options.get("fig-alt")
     if not alt:
