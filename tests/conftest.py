@@ -25,15 +25,18 @@ def copy_project(target: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def project(tmp_path_factory: pytest.TempPathFactory):
-    """A fresh copy of the project; REPORTKIT_ROOT points at it for the session."""
-    root = copy_project(tmp_path_factory.mktemp("project") / "reportkit")
-    previous = os.environ.get("REPORTKIT_ROOT")
-    os.environ["REPORTKIT_ROOT"] = str(root)
-    yield root
-    if previous is None:
-        os.environ.pop("REPORTKIT_ROOT", None)
-    else:
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh copy of the project. Code under test gets its root explicitly (``root=``), so
+    nothing in the test process's environment points at the copy."""
+    return copy_project(tmp_path_factory.mktemp("project") / "reportkit")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_inherited_root():
+    """Tests must not depend on a REPORTKIT_ROOT set outside them."""
+    previous = os.environ.pop("REPORTKIT_ROOT", None)
+    yield
+    if previous is not None:
         os.environ["REPORTKIT_ROOT"] = previous
 
 

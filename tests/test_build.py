@@ -202,7 +202,8 @@ def test_a_second_build_of_the_same_period_is_refused(built_2020) -> None:
 
 def test_a_period_without_data_is_a_user_error(project: Path) -> None:
     params = yaml.safe_load((project / "params" / "2020.yml").read_text())
-    params.update(id="2030", label="2030", time_period="2030", comparisons=[])
+    params.update(id="2030", label="2030", time_period="2030", comparisons=[],
+                  covid_period=False)
     params["period"] = {"start": "2030-01-01", "end": "2030-12-31", "label": "2030"}
     path = project / "params" / "2030.yml"
     path.write_text(yaml.safe_dump(params))
@@ -211,3 +212,23 @@ def test_a_period_without_data_is_a_user_error(project: Path) -> None:
             build("2030", root=project)
     finally:
         path.unlink()
+
+
+def test_a_typed_number_in_the_narrative_stops_the_build(built_2020) -> None:
+    from reportkit.errors import LintError
+
+    project, _ = built_2020
+    out = project / "_output" / "2020"
+    before = _tree_hash(out)
+    path = project / "report" / "_chapters" / "_04-deaths.qmd"
+    original = path.read_text()
+    path.write_text(original + "\nIn all, 206 children died.\n")
+    try:
+        with pytest.raises(LintError) as error:
+            build("2020", root=project)
+    finally:
+        path.write_text(original)
+    line = len(original.splitlines()) + 2
+    assert f"report/_chapters/_04-deaths.qmd:{line}" in str(error.value)
+    assert "'206'" in str(error.value)
+    assert _tree_hash(out) == before

@@ -106,3 +106,11 @@ def test_quarto_engine_without_quarto_is_an_error_not_a_fallback(project: Path) 
     result = run("render", "--year", "2020", "--engine", "quarto", cwd=project)
     assert result.returncode != 0
     assert "quarto" in result.stderr.lower() and "Traceback" not in result.stderr
+
+
+def test_synth_regenerates_the_shipped_csvs_byte_for_byte(tmp_path: Path) -> None:
+    result = run("synth", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "SYNTHETIC" in result.stdout
+    for name in ("notifications.csv", "children.csv"):
+        assert (tmp_path / name).read_bytes() == (REPO / "data" / name).read_bytes(), name

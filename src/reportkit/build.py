@@ -193,7 +193,7 @@ def validate_data(plan_: Plan) -> None:
     from reportkit.chapter import load_dataset
 
     notifications_file = plan_.params.data_path("notifications", plan_.root)
-    dataset = load_dataset(notifications_file.parent)
+    dataset = load_dataset(notifications_file.parent, root=plan_.root)
     ranges = [("period", plan_.params.period)]
     for index, comparison in enumerate(plan_.params.comparisons):
         ranges += [(f"comparisons[{index}].current", comparison.current),
@@ -225,8 +225,8 @@ def execute_notebooks(plan_: Plan, staging: Path, *, jobs: int, force: bool, on_
     ]
     previous = _last_seconds(output_dir(plan_.period, plan_.root))
     job_list.sort(key=lambda job: -previous.get(job.name, 0.0))  # longest first (stable)
-    os.environ["REPORTKIT_ROOT"] = str(plan_.root)
-    results = execute.run_all(job_list, cache, max_workers=jobs, on_done=on_done)
+    results = execute.run_all(job_list, cache, max_workers=jobs, on_done=on_done,
+                              environment={"REPORTKIT_ROOT": str(plan_.root)})
     results.sort(key=lambda result: result.name)
     if force:
         for job in job_list:
@@ -358,7 +358,8 @@ def build(
     on_notebook: Callable[[execute.NotebookResult], None] | None = None,
     on_step: Callable[[str], None] | None = None,
 ) -> BuildResult:
-    """Build one period's report: validate, execute, collect facts, tables, render, publish."""
+    """Build one period's report: validate (data and narrative), execute, collect facts and
+    tables, render, publish."""
     started = time.perf_counter()
     root = (root or project_root()).resolve()
     step = on_step or (lambda message: log.info(message))
@@ -376,8 +377,9 @@ def build(
         timings: dict[str, float] = {}
         try:
             mark = time.perf_counter()
-            step("validating data")
+            step("validating data and checking the narrative")
             validate_data(the_plan)
+            lint_report(the_plan)
             timings["validate"] = time.perf_counter() - mark
 
             mark = time.perf_counter()
@@ -392,7 +394,6 @@ def build(
             step("collecting facts and open-data tables")
             gather_tables(staging)
             result.facts = len(collect_facts(the_plan, staging))
-            lint_report(the_plan)
             timings["facts"] = time.perf_counter() - mark
 
             mark = time.perf_counter()

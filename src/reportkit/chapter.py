@@ -94,30 +94,32 @@ class Chapter:
         )
 
 
-def _dataset_key(folder: Path) -> str:
+def _dataset_key(folder: Path, codes: Path) -> str:
     """A content hash of everything validation depends on: data, code lists, validator code."""
     digest = hashlib.sha256()
     files = [folder / data.NOTIFICATIONS_FILE, folder / data.CHILDREN_FILE, Path(data.__file__)]
-    for path in files + sorted(codes_dir().glob("*.csv")):
+    for path in files + sorted(codes.glob("*.csv")):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
-def load_dataset(folder: Path) -> data.Dataset:
+def load_dataset(folder: Path, root: Path | None = None) -> data.Dataset:
     """Validated data, from a local cache keyed by content hash when one exists.
 
     Validation is deterministic, so the same bytes always validate the same way: the first
     notebook of a build validates and caches, the others load the cached typed tables.
     ``REPORTKIT_NO_DATA_CACHE=1`` always validates from the CSVs (``reportkit verify`` does).
     """
+    root = root or project_root()
+    codes = codes_dir(root)
     if os.environ.get(NO_CACHE_ENV):
-        return data.load(folder)
-    cache = project_root() / ".reportkit-cache" / "datasets" / f"{_dataset_key(folder)}.pkl"
+        return data.load(folder, codes_folder=codes)
+    cache = root / ".reportkit-cache" / "datasets" / f"{_dataset_key(folder, codes)}.pkl"
     if cache.is_file():
         with cache.open("rb") as handle:
             return pickle.load(handle)
-    dataset = data.load(folder)
+    dataset = data.load(folder, codes_folder=codes)
     cache.parent.mkdir(parents=True, exist_ok=True)
     partial = cache.with_suffix(f".{os.getpid()}.tmp")
     with partial.open("wb") as handle:

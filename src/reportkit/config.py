@@ -139,6 +139,8 @@ def _describe(error: dict) -> str:
         return f"key '{where}' is not allowed (unknown key; check its spelling)"
     if error["type"] == "missing":
         return f"key '{where}' is required but missing"
+    if not error["loc"]:  # a rule across keys: the whole mapping as input says nothing useful
+        return error["msg"].removeprefix("Value error, ")
     return f"key '{where}': {error['msg']} (got {error.get('input')!r})"
 
 

@@ -133,11 +133,16 @@ def _quiet_kernel_log(path: Path) -> None:
     sys.stderr = handle
 
 
-def _prepare_worker() -> None:
-    """Worker start-up: import Papermill once, without the slow imports it never uses.
+def _prepare_worker(environment: dict[str, str]) -> None:
+    """Worker start-up: set the kernels' environment (e.g. ``REPORTKIT_ROOT``), and import
+    Papermill once, without the slow imports it never uses.
 
-    Only this worker process is affected; each notebook's kernel is a fresh interpreter.
+    Only this worker process is affected; each notebook's kernel is a fresh interpreter that
+    inherits the worker's environment.
     """
+    import os
+
+    os.environ.update(environment)
     for name in UNUSED_SLOW_IMPORTS:
         sys.modules.setdefault(name, None)  # None: ``import name`` raises ImportError
     import papermill  # noqa: F401
@@ -184,6 +189,7 @@ def run_all(
     *,
     max_workers: int,
     on_done: Callable[[NotebookResult], None] | None = None,
+    environment: dict[str, str] | None = None,
 ) -> list[NotebookResult]:
     """Run every job not in the cache, up to ``max_workers`` at once, each in its own process.
 
@@ -204,7 +210,8 @@ def run_all(
         context = multiprocessing.get_context("spawn")
         workers = max(1, min(max_workers, len(pending)))
         with ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=_prepare_worker
+            max_workers=workers, mp_context=context, initializer=_prepare_worker,
+            initargs=(dict(environment or {}),),
         ) as pool:
             futures = {pool.submit(_execute, job): job for job in pending}
             for future in as_completed(futures):
