@@ -416,3 +416,20 @@ def test_quarto_engine_runs_quarto_and_collects_outputs(
         "annual-report.pdf",
     ]
     assert (tmp_path / "out" / "annual-report.pdf").read_text().strip() == "typst"
+
+
+def test_a_value_starting_a_line_does_not_become_a_list_item(tmp_path: Path) -> None:
+    """'than in\\n  {{< var year >}}.' must read 'than in 2019.', not start a numbered list."""
+    import pypandoc
+
+    from reportkit.render.markdown import SourceLine
+    from reportkit.render.shortcodes import ExpandContext, expand
+
+    source = tmp_path / "doc.qmd"
+    text = ["- Notifications were higher than in", "  {{< var year >}}.", "- Then more text."]
+    lines = [SourceLine(t, source, n) for n, t in enumerate(text, start=1)]
+    ctx = ExpandContext(tmp_path, source, {"year": "2019"}, {}, tmp_path / "figures")
+    markdown = "\n".join(line.text for line in expand(lines, ctx))
+    html = pypandoc.convert_text(markdown, "html", format="markdown")
+    assert "<ol" not in html, html
+    assert "higher than in 2019." in " ".join(html.split())

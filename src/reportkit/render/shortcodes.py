@@ -24,6 +24,8 @@ SUPPORTED = ("var", "meta", "include", "embed")
 ESCAPED = re.compile(r"\{\{\{<(.*?)>\}\}\}")
 SHORTCODE = re.compile(r"\{\{<\s*(.*?)\s*>\}\}")
 _PLACEHOLDER = "\x00ESCAPED{}\x00"
+_LEADING_VALUE = re.compile(r"^\s*\{\{<\s*(var|meta)\s")
+_LIST_MARKER = re.compile(r"^(\s*)(\d+)([.)])(?=\s|$)")
 _RESTORE = re.compile(r"\x00ESCAPED(\d+)\x00")
 
 
@@ -78,7 +80,12 @@ def expand(
         if block is not None:
             out.extend(block)
             continue
+        starts_with_value = bool(_LEADING_VALUE.match(text))
         text = SHORTCODE.sub(lambda m, line=line: _inline(m.group(1), line, ctx), text)
+        if starts_with_value:
+            # Quarto resolves shortcodes after parsing; here they are resolved before, so a line
+            # that now starts "2019." or "3)" must not turn into an ordered-list item.
+            text = _LIST_MARKER.sub(r"\1\2\\\3", text, count=1)
         if "{{<" in text:
             raise RenderError(
                 f"{line.where(ctx.root)}: unterminated shortcode in: {line.text.strip()}"
