@@ -126,21 +126,21 @@ def cmd_build(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from reportkit.build import build
+    from reportkit.build import build, notebook_sources
+    from reportkit.paths import project_root
 
     console = Console(stderr=True)
+    total = len(notebook_sources(project_root()))
     with Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.completed}/"
         "{task.total}"), TimeElapsedColumn(), console=console, transient=True,
     ) as progress:
-        task = progress.add_task("notebooks", total=None)
+        task = progress.add_task("notebooks", total=total)
 
         def on_step(message: str) -> None:
             console.print(f"[dim]reportkit:[/dim] {message}")
 
         def on_notebook(result) -> None:
-            if progress.tasks[task].total is None:
-                progress.update(task, total=8)
             how = "cached" if result.cached else ("FAILED" if result.error else "executed")
             console.print(f"  {result.name:<22} {how:>8} {result.seconds:6.1f} s")
             progress.advance(task)
