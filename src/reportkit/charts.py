@@ -178,8 +178,11 @@ def interval_chart(
     *,
     title: str,
 ) -> Figure:
-    """Rate ratios with 95% confidence intervals, and a reference line at 1 (no change)."""
-    fig, ax = _new(max(2.0, 0.6 * len(labels) + 1.2))
+    """Rate ratios with 95% confidence intervals, and a reference line at 1 (no change); each
+    ratio and interval is written beside its dot."""
+    import textwrap
+
+    fig, ax = _new(max(2.4, 0.75 * len(labels) + 1.2))
     y = list(range(len(labels)))
     errors = [
         [r - lo for r, lo in zip(ratios, lows, strict=True)],
@@ -187,12 +190,18 @@ def interval_chart(
     ]
     ax.errorbar(ratios, y, xerr=errors, fmt="o", color=FOCUS, capsize=4)
     for yy, r, lo, hi in zip(y, ratios, lows, highs, strict=True):
-        shown = " {:.2f} ({:.2f} to {:.2f})".format(*(_half_up(v, 2) for v in (r, lo, hi)))
-        ax.text(hi, yy - 0.18, shown, fontsize=8, color=TEXT)
+        shown = "{:.2f} ({:.2f} to {:.2f})".format(*(_half_up(v, 2) for v in (r, lo, hi)))
+        ax.annotate(shown, (hi, yy), xytext=(6, 0), textcoords="offset points", va="center",
+                    fontsize=8, color=TEXT)
     ax.axvline(1.0, color="#505A5F", linestyle="--", linewidth=1)
-    ax.set_yticks(y, labels=list(labels))
+    ax.set_yticks(y, labels=[textwrap.fill(label, 34) for label in labels])
     ax.invert_yaxis()
+    low = min([*lows, 1.0])
+    high = max([*highs, 1.0])
+    span = high - low
+    ax.set_xlim(low - 0.1 * span, high + 0.45 * span)
+    ax.set_ylim(len(labels) - 0.5, -0.5)
     ax.set_xlabel("Rate ratio (1 = no change), with 95% confidence interval")
     ax.set_title(title)
-    ax.margins(x=0.25, y=0.3)
+    ax.grid(axis="y", visible=False)
     return fig

@@ -150,3 +150,21 @@ def percent_text(value: float, *, sign: bool = True) -> str:
         return "low"
     shown = format_value(value, "percent")
     return shown if sign else shown.rstrip("%")
+
+
+def change_text(percent_change: float) -> str:
+    """A signed percentage change as published (half-up): ``+27%``, ``-4%``, ``z`` if none."""
+    from reportkit.stats import round_half_up
+
+    if percent_change != percent_change:  # NaN: no previous count
+        return "z"
+    rounded = round_half_up(percent_change, 0)
+    return f"{rounded:+.0f}%" if rounded else "0%"
+
+
+def interval_text(ratio: float, low: float, high: float, dp: int = 2) -> str:
+    """A ratio with its confidence interval, half-up: ``1.27 (1.06 to 1.52)``."""
+    from reportkit.stats import round_half_up
+
+    shown = [f"{round_half_up(v, dp):.{dp}f}" for v in (ratio, low, high)]
+    return f"{shown[0]} ({shown[1]} to {shown[2]})"

@@ -1,0 +1,46 @@
+"""Charts: the Analysis Function palette, values written on the bars, labelled axes."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+
+from reportkit import charts  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    charts.apply_style()
+    yield
+    plt.close("all")
+
+
+def test_palette_is_the_analysis_function_palette() -> None:
+    assert charts.PALETTE[:4] == ("#12436D", "#28A197", "#801650", "#F46A25")
+    assert charts.TWO_SERIES == ("#12436D", "#F46A25")
+
+
+def test_bar_percent_writes_each_value_half_up_and_labels_axes() -> None:
+    fig = charts.bar_percent(["A", "B"], [16.5, 40.2], title="T", xlabel="Percentage of x")
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.texts] == ["17%", "40%"]
+    assert ax.get_xlabel() == "Percentage of x" and ax.get_title(loc="left") == "T"
+
+
+def test_paired_bars_hatch_the_second_series() -> None:
+    fig = charts.paired_bars(["a", "b"], [10, 20], [12, 18], names=("x", "y"), title="T",
+                             ylabel="Percentage", percent=True)
+    first, second = fig.axes[0].containers
+    assert {bar.get_hatch() for bar in first} == {""}
+    assert {bar.get_hatch() for bar in second} == {"//"}
+
+
+def test_interval_chart_marks_no_change_and_writes_intervals() -> None:
+    fig = charts.interval_chart(["Notifications"], [1.2667], [1.06], [1.515], title="T")
+    ax = fig.axes[0]
+    assert ax.texts[0].get_text() == "1.27 (1.06 to 1.52)"
+    assert any(line.get_xdata()[0] == 1.0 for line in ax.lines)

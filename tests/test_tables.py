@@ -1,0 +1,81 @@
+"""Tables: Markdown for the report, EES open-data files with metadata, published symbols."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from reportkit import stats, tables
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(42.7, "43%"), (16.5, "17%"), (0.3, "low"), (0.0, "0%"), (float("nan"), "z")],
+)
+def test_percent_text_uses_gss_symbols(value: float, shown: str) -> None:
+    assert tables.percent_text(value) == shown
+
+
+@pytest.mark.parametrize(
+    ("change", "shown"), [(26.67, "+27%"), (-3.5, "-4%"), (0.2, "0%"), (float("nan"), "z")]
+)
+def test_change_text_is_signed_and_half_up(change: float, shown: str) -> None:
+    assert tables.change_text(change) == shown
+
+
+def test_interval_text() -> None:
+    assert tables.interval_text(1.2667, 1.0601, 1.515) == "1.27 (1.06 to 1.52)"
+
+
+def test_markdown_table_right_aligns_numbers_and_escapes_pipes() -> None:
+    frame = pd.DataFrame({"Group": ["a|b", "c"], "Count": [1234, 5], "Share": ["c", "12%"]})
+    lines = tables.to_markdown(frame).splitlines()
+    assert lines[0] == "| Group | Count | Share |"
+    assert lines[1] == "| :--- | ---: | ---: |"
+    assert lines[2] == "| a\\|b | 1,234 | c |"
+
+
+def test_breakdown_frame_adds_a_total_row() -> None:
+    frame = pd.DataFrame({"sex": ["male", "male", "female"]})
+    bd = stats.breakdown(frame, "sex", categories=["male", "female", "transgender"])
+    shown = tables.breakdown_frame(bd, category_header="Sex", count_header="Children")
+    assert shown.to_dict("list") == {
+        "Sex": ["male", "female", "transgender", "Total"],
+        "Children": [2, 1, 0, 3],
+        "Percentage": ["67%", "33%", "0%", "100%"],
+    }
+
+
+def test_open_data_file_has_the_ees_columns_and_metadata(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"region_code": ["E12000001"], "region_name": ["North East"],
+                          "incident": ["Fatal"], "notifications": ["c"]})
+    path = tables.write_open_data(
+        frame, "notifications_by_region", tmp_path, time_period="2020",
+        time_identifier="Calendar year", geographic_level="Regional",
+        filters={"incident": "Fatal or non-fatal incident"},
+        indicators={"notifications": tables.Indicator("Serious incident notifications")},
+    )
+    with path.open() as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows == [{"time_period": "2020", "time_identifier": "Calendar year",
+                     "geographic_level": "Regional", "country_code": "E92000001",
+                     "country_name": "England", "region_code": "E12000001",
+                     "region_name": "North East", "incident": "Fatal", "notifications": "c"}]
+    meta = tables.read_meta(tmp_path / "notifications_by_region.meta.csv")
+    assert [(m["col_name"], m["col_type"]) for m in meta] == [
+        ("incident", "Filter"), ("notifications", "Indicator")]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [({"geographic_level": "Ward"}, "geographic_level"), ({"name": "Bad Name"}, "lower_snake")],
+)
+def test_open_data_rejects_bad_layouts(tmp_path: Path, kwargs: dict, message: str) -> None:
+    arguments = {"name": "fine", "geographic_level": "National", **kwargs}
+    with pytest.raises(ValueError, match=message):
+        tables.write_open_data(pd.DataFrame({"x": [1]}), arguments.pop("name"), tmp_path,
+                               time_period="2020", time_identifier="Calendar year",
+                               filters={}, indicators={"x": tables.Indicator("x")}, **arguments)
