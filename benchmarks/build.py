@@ -21,7 +21,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-PROJECT_PARTS = ("_quarto.yml", "notebooks", "params", "data", "report")
 BIN = Path(sys.executable).parent
 PERIOD = "2020"
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
@@ -56,14 +55,9 @@ ROOT = REPO  # the project benchmarked: a temporary copy unless --in-place
 
 def copy_project(target: Path) -> Path:
     """Copy what a build reads (not outputs, caches or the venv) to ``target``."""
-    target.mkdir(parents=True, exist_ok=True)
-    for part in PROJECT_PARTS:
-        source = REPO / part
-        if source.is_dir():
-            shutil.copytree(source, target / part)
-        else:
-            shutil.copy2(source, target / part)
-    return target
+    from reportkit.build import copy_project as copy_inputs
+
+    return copy_inputs(REPO, target)
 
 
 def tool(name: str) -> str:

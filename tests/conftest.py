@@ -3,25 +3,18 @@
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-PROJECT_PARTS = ("_quarto.yml", "notebooks", "params", "data", "report")
 
 
 def copy_project(target: Path) -> Path:
     """Copy what a build reads (not outputs, caches or the virtual environment) to ``target``."""
-    target.mkdir(parents=True, exist_ok=True)
-    for part in PROJECT_PARTS:
-        source = REPO / part
-        if source.is_dir():
-            shutil.copytree(source, target / part)
-        else:
-            shutil.copy2(source, target / part)
-    return target
+    from reportkit.build import copy_project as copy_inputs
+
+    return copy_inputs(REPO, target)
 
 
 @pytest.fixture(scope="session")

@@ -49,6 +49,21 @@ class BuildResult:
 
 # --- inputs and keys -----------------------------------------------------------------------
 
+#: Everything a build reads from the project folder (outputs, caches and the venv excluded).
+PROJECT_INPUTS = ("_quarto.yml", "notebooks", "params", "data", "report")
+
+
+def copy_project(source: Path, target: Path) -> Path:
+    """Copy what a build reads from project ``source`` to ``target`` (for tests, benchmarks)."""
+    target.mkdir(parents=True, exist_ok=True)
+    for part in PROJECT_INPUTS:
+        if (source / part).is_dir():
+            shutil.copytree(source / part, target / part)
+        else:
+            shutil.copy2(source / part, target / part)
+    return target
+
+
 
 def notebook_sources(root: Path) -> list[Path]:
     """The chapter notebooks, in chapter order."""
