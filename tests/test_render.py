@@ -264,16 +264,17 @@ def test_docx(rendered: tuple[Path, object]) -> None:
     )
 
 
+def _render_html(root: Path, tmp_path: Path):
+    return render(
+        root, tmp_path / "out", engine="pandoc+typst", documents=("annual-report",),
+        formats=("html",),
+    )
+
+
 def _render_error(tmp_path: Path, annual: str, match: str) -> None:
     root = make_project(tmp_path / "p", annual=annual)
     with pytest.raises(RenderError, match=match):
-        render(
-            root,
-            tmp_path / "out",
-            engine="pandoc+typst",
-            documents=("annual-report",),
-            formats=("html",),
-        )
+        _render_html(root, tmp_path)
 
 
 def test_unsupported_shortcode_names_shortcode_file_and_line(tmp_path: Path) -> None:
@@ -296,13 +297,7 @@ def test_missing_variable_in_include_names_the_partial(tmp_path: Path) -> None:
     with pytest.raises(
         RenderError, match=r"report/_chapters/_detail\.qmd:3: unknown variable 'missing_one'"
     ):
-        render(
-            root,
-            tmp_path / "out",
-            engine="pandoc+typst",
-            documents=("annual-report",),
-            formats=("html",),
-        )
+        _render_html(root, tmp_path)
 
 
 def test_unknown_cross_reference(tmp_path: Path) -> None:
