@@ -85,11 +85,12 @@ def report_sources(root: Path) -> list[Path]:
     return files
 
 
-def _hash_paths(paths: list[Path]) -> str:
+def _combine(paths: list[Path], hashes: dict[Path, str]) -> str:
+    """One hash over several files' names and content hashes."""
     digest = hashlib.sha256()
     for path in paths:
         digest.update(path.name.encode())
-        digest.update(execute.sha256_file(path).encode())
+        digest.update(hashes[path].encode())
     return digest.hexdigest()
 
 
@@ -107,7 +108,6 @@ class Plan:
     params_file: Path
     root: Path
     notebooks: list[Path]
-    inputs_hash: str
     job_keys: dict[str, str]
     build_key: str
     engine: str
@@ -123,23 +123,25 @@ def plan(period: str, root: Path, engine: str = "auto") -> Plan:
         raise UserError(f"no notebooks found in {root / 'notebooks'}")
     inputs = data_inputs(params, params_file, root)
     library = execute.library_files()
-    inputs_hash = _hash_paths(inputs + library)
+    report = report_sources(root)
+    hashes = {path: execute.sha256_file(path) for path in inputs + library + notebooks + report}
+    inputs_hash = _combine(inputs + library, hashes)
     parameters = notebook_parameters(period)
-    job_keys = {nb.stem: execute.job_key(nb, parameters, inputs_hash) for nb in notebooks}
+    job_keys = {nb.stem: execute.job_key(hashes[nb], parameters, inputs_hash) for nb in notebooks}
     from reportkit.render import resolve_engine
 
     resolved = resolve_engine(engine)
     digest = hashlib.sha256()
     for name, key in sorted(job_keys.items()):
         digest.update(f"{name}={key}".encode())
-    digest.update(_hash_paths(report_sources(root)).encode())
+    digest.update(_combine(report, hashes).encode())
     digest.update(resolved.encode())
     input_hashes = {
-        str(p.relative_to(root)) if p.is_relative_to(root) else str(p): execute.sha256_file(p)
-        for p in inputs + notebooks + report_sources(root)
+        str(p.relative_to(root)) if p.is_relative_to(root) else str(p): hashes[p]
+        for p in inputs + notebooks + report
     }
-    return Plan(period, params, params_file, root, notebooks, inputs_hash, job_keys,
-                digest.hexdigest(), resolved, input_hashes)
+    return Plan(period, params, params_file, root, notebooks, job_keys, digest.hexdigest(),
+                resolved, input_hashes)
 
 
 def is_up_to_date(plan_: Plan, out: Path) -> bool:
@@ -224,9 +226,7 @@ def validate_data(plan_: Plan) -> None:
 
 def execute_notebooks(plan_: Plan, staging: Path, *, jobs: int, force: bool, on_done) -> list:
     """Step 2: run every notebook whose inputs changed (Papermill, one process each)."""
-    cache = None if force else execute.Cache(plan_.root / ".reportkit-cache" / plan_.period)
-    if force:
-        cache_writer = execute.Cache(plan_.root / ".reportkit-cache" / plan_.period)
+    cache = execute.Cache(plan_.root / ".reportkit-cache" / plan_.period)
     parameters = notebook_parameters(plan_.period)
     job_list = [
         execute.NotebookJob(
@@ -240,13 +240,9 @@ def execute_notebooks(plan_: Plan, staging: Path, *, jobs: int, force: bool, on_
     ]
     previous = _last_seconds(output_dir(plan_.period, plan_.root))
     job_list.sort(key=lambda job: -previous.get(job.name, 0.0))  # longest first (stable)
-    results = execute.run_all(job_list, cache, max_workers=jobs, on_done=on_done,
-                              environment={"REPORTKIT_ROOT": str(plan_.root)})
-    results.sort(key=lambda result: result.name)
-    if force:
-        for job in job_list:
-            cache_writer.put(job)
-    return results
+    results = execute.run_all(job_list, cache, reuse=not force, max_workers=jobs,
+                              on_done=on_done, environment={"REPORTKIT_ROOT": str(plan_.root)})
+    return sorted(results, key=lambda result: result.name)
 
 
 def _last_seconds(out: Path) -> dict[str, float]:
@@ -301,15 +297,10 @@ def stage_project(plan_: Plan, staging: Path) -> Path:
 
 
 def lint_report(plan_: Plan) -> None:
-    """Step 5: no typed number in the narrative."""
+    """No typed number in the narrative (checked before any notebook runs)."""
     from reportkit import lint
 
-    problems = lint.lint_project(plan_.root)
-    if problems:
-        from reportkit.errors import LintError
-
-        listing = "\n".join(f"  {p}" for p in problems)
-        raise LintError(f"the narrative holds {len(problems)} typed number(s):\n{listing}")
+    lint.check_narrative(plan_.root)
 
 
 def render_documents(plan_: Plan, staging: Path, engine: str):
@@ -335,13 +326,17 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
+def published_files(folder: Path) -> list[str]:
+    """The files a build publishes, relative to ``folder`` (the records of it left out)."""
+    return sorted(
+        str(p.relative_to(folder)) for p in folder.rglob("*")
+        if p.is_file() and p.name not in ("manifest.json", "verification.json")
+    )
+
+
 def write_manifest(plan_: Plan, staging: Path, result: BuildResult, timings: dict,
                    render_result) -> None:
     """Step 7: what was built from what, with which tools, how fast."""
-    outputs = sorted(
-        str(p.relative_to(staging)) for p in staging.rglob("*")
-        if p.is_file() and p.name != "manifest.json"
-    )
     manifest = {
         "period": plan_.period,
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -356,7 +351,7 @@ def write_manifest(plan_: Plan, staging: Path, result: BuildResult, timings: dic
         ],
         "timings": {k: round(v, 2) for k, v in timings.items()},
         "facts": result.facts,
-        "outputs": outputs,
+        "outputs": published_files(staging),
         "command": " ".join(Path(sys.argv[0]).name.split() + sys.argv[1:]),
     }
     (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n",
@@ -435,15 +430,12 @@ def rerender(period: str, *, root: Path | None = None, engine: str = "auto"):
 
     The published folder is copied to staging, rendered there and swapped in only on success.
     """
-    from reportkit.render import resolve_engine
-
     root = (root or project_root()).resolve()
-    resolve_engine(engine)  # asking for Quarto without Quarto fails here, before any work
+    the_plan = plan(period, root, engine)  # asking for Quarto without Quarto fails here
     out = output_dir(period, root)
     manifest_path = out / "manifest.json"
     if not manifest_path.is_file():
         raise UserError(f"no build of {period} in {out}: run `reportkit build --year {period}`")
-    the_plan = plan(period, root, engine)
     with period_lock(out):
         staging = out.with_name(f".staging-{period}")
         shutil.rmtree(staging, ignore_errors=True)
@@ -459,10 +451,7 @@ def rerender(period: str, *, root: Path | None = None, engine: str = "auto"):
             manifest["engine"] = {"name": rendered.engine, "version": rendered.version}
             manifest.setdefault("timings", {})["render"] = round(
                 time.perf_counter() - started, 2)
-            manifest["outputs"] = sorted(
-                str(p.relative_to(staging)) for p in staging.rglob("*")
-                if p.is_file() and p.name not in ("manifest.json", "verification.json")
-            )
+            manifest["outputs"] = published_files(staging)
             (staging / "verification.json").unlink(missing_ok=True)
             (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n",
                                                    encoding="utf-8")

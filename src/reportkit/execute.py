@@ -10,9 +10,9 @@ import multiprocessing
 import shutil
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from reportkit.errors import NotebookError
@@ -33,15 +33,6 @@ def sha256_file(path: Path) -> str:
     with Path(path).open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
-    return digest.hexdigest()
-
-
-def sha256_files(paths: Iterable[Path], root: Path) -> str:
-    """One hash over several files, their paths relative to ``root`` included."""
-    digest = hashlib.sha256()
-    for path in sorted(Path(p) for p in paths):
-        digest.update(str(path.relative_to(root)).encode())
-        digest.update(sha256_file(path).encode())
     return digest.hexdigest()
 
 
@@ -76,13 +67,12 @@ class NotebookResult:
     key: str
     error: str | None = None
     failed_cell: int | None = None
-    tables: list[str] = field(default_factory=list)
 
 
-def job_key(source: Path, parameters: dict, inputs_hash: str) -> str:
-    """A notebook's cache key: its source, its parameters and everything it reads."""
+def job_key(notebook_hash: str, parameters: dict, inputs_hash: str) -> str:
+    """A notebook's cache key: its source's hash, its parameters and everything it reads."""
     digest = hashlib.sha256()
-    digest.update(sha256_file(source).encode())
+    digest.update(notebook_hash.encode())
     digest.update(json.dumps(parameters, sort_keys=True, default=str).encode())
     digest.update(inputs_hash.encode())
     return digest.hexdigest()
@@ -187,11 +177,14 @@ def run_all(
     jobs: Sequence[NotebookJob],
     cache: Cache | None,
     *,
+    reuse: bool = True,
     max_workers: int,
     on_done: Callable[[NotebookResult], None] | None = None,
     environment: dict[str, str] | None = None,
 ) -> list[NotebookResult]:
     """Run every job not in the cache, up to ``max_workers`` at once, each in its own process.
+
+    Successful runs are kept in ``cache``; ``reuse=False`` (``--force``) runs every job anyway.
 
     Raises ``NotebookError`` naming each failed notebook, the cell, the exception and the
     executed notebook kept for inspection.
@@ -199,7 +192,7 @@ def run_all(
     results: list[NotebookResult] = []
     pending: list[NotebookJob] = []
     for job in jobs:
-        if cache is not None and cache.get(job):
+        if reuse and cache is not None and cache.get(job):
             result = NotebookResult(job.name, 0.0, cached=True, key=job.key)
             results.append(result)
             if on_done:

@@ -23,6 +23,7 @@ import tempfile
 import xml.etree.ElementTree as ET
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 
 from reportkit import config, execute, facts
@@ -171,7 +172,14 @@ def check_facts_json(out: Path) -> Check:
 
 
 def document_text(path: Path) -> str:
-    """The readable text of an HTML, DOCX or PDF document, whitespace folded."""
+    """The readable text of an HTML, DOCX or PDF document, whitespace folded (extracted once
+    per file version: the facts check and the disclosure audit both read it)."""
+    stat = path.stat()
+    return _extract_text(path.resolve(), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=32)
+def _extract_text(path: Path, _mtime_ns: int, _size: int) -> str:
     if path.suffix == ".html":
         from bs4 import BeautifulSoup
 
@@ -213,10 +221,12 @@ def check_documents(out: Path, root: Path, params: config.PeriodParams) -> Check
     documents = sorted(p for p in out.glob("*") if p.suffix in DOCUMENT_SUFFIXES)
     if not documents:
         check.fail(f"no rendered documents in {out}")
+    formats = {".html": "html", ".docx": "docx", ".pdf": "pdf"}
+    quoted = quoted_facts(root, [(d.stem, formats[d.suffix]) for d in documents],
+                          params.metadata(), out / "_variables.yml")
     for document in documents:
-        fmt = {".html": "html", ".docx": "docx", ".pdf": "pdf"}[document.suffix]
-        names = quoted_facts(root, document.stem, fmt, params.metadata(),
-                             out / "_variables.yml")
+        fmt = formats[document.suffix]
+        names = quoted[document.stem, fmt]
         spans = html_fact_spans(document) if fmt == "html" else []
         if spans:
             for name, shown in spans:
@@ -283,11 +293,11 @@ def check_disclosure(out: Path, root: Path, params: config.PeriodParams) -> Chec
     for path in sorted(p for p in out.rglob("*") if p.is_file()):
         if path.suffix not in (*DOCUMENT_SUFFIXES, ".csv", ".ipynb", ".json", ".yml"):
             continue
+        if path.name in ("manifest.json", "verification.json"):
+            continue  # the build's own records: input hashes and check results, no data
         check.checked += 1
         if path.suffix in DOCUMENT_SUFFIXES:
             text = document_text(path)
-        elif path.name in ("manifest.json", "verification.json"):
-            continue
         else:
             text = path.read_text(encoding="utf-8", errors="replace")
         leaked = sorted({m for m in RECORD_ID.findall(text) if m in known_ids})

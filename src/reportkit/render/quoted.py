@@ -19,10 +19,11 @@ from reportkit.render.shortcodes import ExpandContext, expand
 
 
 def quoted_facts(
-    root: Path, document: str, output_format: str, period_metadata: dict[str, Any],
+    root: Path, requests: list[tuple[str, str]], period_metadata: dict[str, Any],
     variables_file: Path,
-) -> list[str]:
-    """The fact names ``document`` quotes in ``output_format``, in order (repeats kept)."""
+) -> dict[tuple[str, str], list[str]]:
+    """For each ``(document, output format)``, the fact names it quotes, in order (repeats
+    kept). The project is staged once for all of them."""
     with tempfile.TemporaryDirectory(prefix="reportkit-quoted-") as tmp:
         stage = Path(tmp)
         shutil.copy2(Path(root) / "_quarto.yml", stage / "_quarto.yml")
@@ -30,11 +31,16 @@ def quoted_facts(
         shutil.copy2(variables_file, stage / "_variables.yml")
         (stage / "_period.yml").write_text(yaml.safe_dump(period_metadata), encoding="utf-8")
         project = Project.load(stage)
-        path = project.document_path(document)
-        front, body, offset = split_front_matter(path.read_text(encoding="utf-8"), path)
-        lines = [SourceLine(text, path, n) for n, text in enumerate(body, start=offset + 1)]
-        metadata = project.metadata_for(front, output_format)
-        ctx = ExpandContext(project.root, path, project.variables, metadata, stage / "figures",
-                            output_format=output_format, skip_embeds=True)
-        expand(lines, ctx)
-        return list(ctx.quoted)
+        return {(document, fmt): _quoted(project, document, fmt) for document, fmt in requests}
+
+
+def _quoted(project: Project, document: str, output_format: str) -> list[str]:
+    path = project.document_path(document)
+    front, body, offset = split_front_matter(path.read_text(encoding="utf-8"), path)
+    lines = [SourceLine(text, path, n) for n, text in enumerate(body, start=offset + 1)]
+    metadata = project.metadata_for(front, output_format)
+    ctx = ExpandContext(project.root, path, project.variables, metadata,
+                        project.root / "figures", output_format=output_format,
+                        skip_embeds=True)
+    expand(lines, ctx)
+    return list(ctx.quoted)
