@@ -6,8 +6,12 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PERIOD ?= 2020
 STAMP  := $(VENV)/.installed
+# Quarto for the tests: installed from ../shared/quarto (when it is there) into an ignored folder.
+QUARTO_SRC ?= ../shared/quarto
+QUARTO_DIR ?= .tools/quarto
+QUARTO     := $(QUARTO_DIR)/bin/quarto
 
-.PHONY: setup report test lint bench clean
+.PHONY: setup quarto report test lint bench clean
 
 setup: $(STAMP)
 
@@ -18,12 +22,21 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
+# Quarto 1.9 built from source, with its tools from PyPI and npm (see ../shared/quarto/README.md).
+# Skipped, with a note, where ../shared/quarto is absent: then the Quarto tests skip (or fail
+# when REPORTKIT_REQUIRE_QUARTO=1, as in CI).
+quarto:
+	@if [ -x "$(QUARTO)" ]; then :; \
+	elif [ -f "$(QUARTO_SRC)/install.sh" ]; then bash "$(QUARTO_SRC)/install.sh" "$(QUARTO_DIR)"; \
+	else echo "make: no $(QUARTO_SRC)/install.sh: Quarto tests will skip"; fi
+
 report: setup
 	$(BIN)/reportkit build --year $(PERIOD)
 
 # pytest exits 5 when it collects no tests: a run that tests nothing fails here.
-test: setup
+test: setup quarto
 	$(BIN)/ruff check src tests benchmarks
+	@if [ -x "$(QUARTO)" ]; then echo "make test: Quarto $$($(QUARTO) --version) from $(QUARTO)"; fi
 	$(BIN)/python -m pytest; rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; \
 	  exit $$rc

@@ -38,5 +38,5 @@ def built_2020(project: Path):
     """The 2020 report built once from a cold start (the result of ``reportkit build``)."""
     from reportkit.build import build
 
-    result = build("2020", root=project)
+    result = build("2020", root=project, engine="pandoc+typst")
     return project, result

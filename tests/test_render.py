@@ -13,6 +13,7 @@ import yaml
 
 from reportkit.errors import RenderError
 from reportkit.render import choose_engine, render
+from reportkit.render.staging import document_metadata, fact_markdown
 
 # A 4x3 PNG in the Analysis Function dark blue, so the test needs no plotting library.
 PNG = base64.b64decode(
@@ -114,6 +115,9 @@ def _notebook(path: Path) -> None:
     nbformat.write(nb, path)
 
 
+HOUSE_CSS = Path(__file__).resolve().parents[1] / "report" / "style" / "reportkit.css"
+
+
 def make_project(root: Path, *, annual: str = ANNUAL, covid: bool = True) -> Path:
     """A tiny staged Quarto project like the one the build stages."""
     (root / "report" / "_chapters").mkdir(parents=True)
@@ -126,12 +130,15 @@ def make_project(root: Path, *, annual: str = ANNUAL, covid: bool = True) -> Pat
         "metadata-files": ["_period.yml"],
         "lang": "en-GB",
         "format": {
-            "html": {"toc": True, "css": "report/assets/missing.css"},
+            "html": {"toc": True, "css": ["report/style/reportkit.css",
+                                           "report/assets/missing.css"]},
             "typst": {"toc": True},
             "docx": {"toc": False},
         },
     }
     (root / "_quarto.yml").write_text(yaml.safe_dump(config))
+    (root / "report" / "style").mkdir()
+    (root / "report" / "style" / "reportkit.css").write_text(HOUSE_CSS.read_text())
     period = {
         "period_id": "2020",
         "period_label": "2020 to 2021",
@@ -143,9 +150,11 @@ def make_project(root: Path, *, annual: str = ANNUAL, covid: bool = True) -> Pat
         "synthetic_data": True,
         "report_title": "Annual report",
     }
-    (root / "_period.yml").write_text(yaml.safe_dump(period))
+    # As reportkit.render.staging writes them in a staged project.
+    (root / "_period.yml").write_text(yaml.safe_dump(document_metadata(period)))
     variables = {"notifications_total": "482", "deaths_pct": "43%", "male_pct": "53%"}
-    (root / "_variables.yml").write_text(yaml.safe_dump(variables))
+    (root / "_variables.yml").write_text(
+        yaml.safe_dump({name: fact_markdown(name, text) for name, text in variables.items()}))
     (root / "report" / "annual-report.qmd").write_text(annual)
     (root / "report" / "executive-summary.qmd").write_text(SUMMARY)
     (root / "report" / "_chapters" / "_detail.qmd").write_text(DETAIL)
@@ -386,31 +395,33 @@ def test_html_table_output_is_converted_with_caption(tmp_path: Path) -> None:
     assert ": Deaths by region {#tbl-regions}" in lines
 
 
-def test_quarto_engine_runs_quarto_and_collects_outputs(
+def test_quarto_failure_is_a_render_error_with_quartos_message(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A test double stands in for the quarto executable: it writes where Quarto would."""
+    """A stand-in for a failing quarto (the real one runs in test_engines.py): its message,
+    printed on stdout as Quarto prints filter errors, reaches the error, colour codes removed."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     fake = bin_dir / "quarto"
     fake.write_text(
         "#!/bin/sh\n"
-        'if [ "$1" = "--version" ]; then echo 1.6.0; exit 0; fi\n'
-        'src="$2"; fmt="$4"; ext="$fmt"; [ "$fmt" = typst ] && ext=pdf\n'
-        'echo "$fmt" > "${src%.qmd}.$ext"\n'
+        'if [ "$1" = "--version" ]; then echo 1.9.38; exit 0; fi\n'
+        'if [ "$1" = "pandoc" ] || [ "$1" = "typst" ]; then echo "$1 9.9"; exit 0; fi\n'
+        'printf "Error running filter: object has no __toinline metamethod\\n"\n'
+        'printf "\\033[33mWARN: Error encountered when rendering files\\033[39m\\n" >&2\n'
+        "exit 1\n"
     )
     fake.chmod(0o755)
     monkeypatch.setenv("PATH", str(bin_dir))
     assert choose_engine("auto") == "quarto"
     root = make_project(tmp_path / "p")
-    result = render(root, tmp_path / "out", engine="quarto", documents=("annual-report",))
-    assert result.engine == "quarto" and result.versions == {"quarto": "1.6.0"}
-    assert sorted(p.name for p in result.outputs) == [
-        "annual-report.docx",
-        "annual-report.html",
-        "annual-report.pdf",
-    ]
-    assert (tmp_path / "out" / "annual-report.pdf").read_text().strip() == "typst"
+    with pytest.raises(RenderError) as caught:
+        render(root, tmp_path / "out", engine="quarto", documents=("annual-report",),
+               formats=("html",))
+    message = str(caught.value)
+    assert "quarto render report/annual-report.qmd --to html failed" in message
+    assert "no __toinline metamethod" in message
+    assert "WARN: Error encountered" in message and "\x1b" not in message
 
 
 def test_a_value_starting_a_line_does_not_become_a_list_item(tmp_path: Path) -> None:

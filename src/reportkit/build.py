@@ -278,22 +278,39 @@ def collect_facts(plan_: Plan, staging: Path) -> dict:
 
 
 def stage_project(plan_: Plan, staging: Path) -> Path:
-    """The Quarto project for this period: sources, variables, metadata, executed notebooks."""
-    import yaml
+    """The Quarto project for this period (see ``reportkit.render.staging``)."""
+    from reportkit import facts
+    from reportkit.render.staging import stage_project as stage
 
-    project = staging / "_project"
-    shutil.rmtree(project, ignore_errors=True)
-    project.mkdir()
-    shutil.copy2(plan_.root / "_quarto.yml", project / "_quarto.yml")
-    shutil.copytree(plan_.root / "report", project / "report")
-    shutil.copytree(staging / "notebooks", project / "notebooks")
-    shutil.copy2(staging / "_variables.yml", project / "_variables.yml")
-    (project / "_period.yml").write_text(
-        "# Written by reportkit from the period's params file.\n"
-        + yaml.safe_dump(plan_.params.metadata(), sort_keys=True, allow_unicode=True),
-        encoding="utf-8",
-    )
-    return project
+    published = facts.read_json(staging / "facts.json")
+    return stage(plan_.root, staging / "_project",
+                 facts_display={name: fact.display for name, fact in published.items()},
+                 period_metadata=plan_.params.metadata(), notebooks=staging / "notebooks")
+
+
+def stage_build(period: str, target: Path, *, root: Path | None = None) -> Path:
+    """Stage the Quarto project of the last build of ``period`` in ``target`` (replaced), for
+    running ``quarto render`` by hand: the same project the build rendered."""
+    root = (root or project_root()).resolve()
+    the_plan = plan(period, root, "pandoc+typst")
+    out = output_dir(period, root)
+    if not (out / "facts.json").is_file() or not (out / "notebooks").is_dir():
+        raise UserError(f"no build of {period} in {out}: run `reportkit build --year {period}`")
+    target = Path(target).resolve()
+    if target == root or target.is_relative_to(out) or root.is_relative_to(target):
+        raise UserError(f"{target}: stage into a folder of its own, outside {out} and the "
+                        "project folder's parents")
+    if target.exists() and any(target.iterdir()) and not (target / "_period.yml").is_file():
+        raise UserError(f"{target} exists and is not a staged project: name a new folder")
+    from reportkit import facts
+    from reportkit.render.staging import stage_project as stage
+
+    published = facts.read_json(out / "facts.json")
+    try:
+        return stage(root, target, facts_display={n: f.display for n, f in published.items()},
+                     period_metadata=the_plan.params.metadata(), notebooks=out / "notebooks")
+    except OSError as exc:
+        raise BuildError(f"cannot stage the project in {target}: {exc.strerror or exc}") from None
 
 
 def lint_report(plan_: Plan) -> None:
@@ -334,6 +351,12 @@ def published_files(folder: Path) -> list[str]:
     )
 
 
+def engine_record(render_result) -> dict:
+    """The manifest's record of the engine that rendered: its name and its tools' versions."""
+    return {"name": render_result.engine, "version": render_result.version,
+            "tools": dict(render_result.versions)}
+
+
 def write_manifest(plan_: Plan, staging: Path, result: BuildResult, timings: dict,
                    render_result) -> None:
     """Step 7: what was built from what, with which tools, how fast."""
@@ -343,7 +366,7 @@ def write_manifest(plan_: Plan, staging: Path, result: BuildResult, timings: dic
         "build_key": plan_.build_key,
         "parameters": json.loads(plan_.params.model_dump_json()),
         "inputs": plan_.input_hashes,
-        "engine": {"name": render_result.engine, "version": render_result.version},
+        "engine": engine_record(render_result),
         "versions": package_versions(),
         "notebooks": [
             {"name": r.name, "seconds": round(r.seconds, 2), "cached": r.cached, "key": r.key}
@@ -448,7 +471,7 @@ def rerender(period: str, *, root: Path | None = None, engine: str = "auto"):
             built_from = {n["name"]: n["key"] for n in manifest.get("notebooks", [])}
             if built_from == the_plan.job_keys:  # same notebooks: the output is current again
                 manifest["build_key"] = the_plan.build_key
-            manifest["engine"] = {"name": rendered.engine, "version": rendered.version}
+            manifest["engine"] = engine_record(rendered)
             manifest.setdefault("timings", {})["render"] = round(
                 time.perf_counter() - started, 2)
             manifest["outputs"] = published_files(staging)

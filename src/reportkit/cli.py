@@ -86,6 +86,19 @@ def make_parser() -> argparse.ArgumentParser:
     verify.add_argument("--skip-nbval", action="store_true",
                         help="skip re-executing the notebooks (quick checks only)")
 
+    stage = sub.add_parser(
+        "stage", help="stage the last build's Quarto project, to run quarto render by hand",
+        description="Write the Quarto project the last build of PERIOD rendered (narrative, "
+                    "house style, _variables.yml, _period.yml, the reader's copy of each "
+                    "executed notebook, the Word reference document) into DIR. `quarto render` "
+                    "in DIR writes the same documents as `reportkit build --engine quarto`, "
+                    "into DIR/_rendered/report/.",
+        epilog=EXIT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _period_arg(stage)
+    stage.add_argument("--to", type=Path, required=True, metavar="DIR", dest="target",
+                       help="the folder to write (replaced if it exists)")
+
     validate = sub.add_parser(
         "validate", help="validate the data and list every problem",
         description="Check data/notifications.csv and data/children.csv against the data "
@@ -171,6 +184,15 @@ def cmd_render(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_stage(args: argparse.Namespace) -> int:
+    from reportkit.build import stage_build
+
+    target = stage_build(args.period, args.target)
+    print(f"{args.period}: staged in {target}; run `quarto render` there "
+          "(outputs in _rendered/report/)")
+    return 0
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     from reportkit.verify import verify
 
@@ -224,8 +246,8 @@ def cmd_periods(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {
-    "build": cmd_build, "render": cmd_render, "verify": cmd_verify, "validate": cmd_validate,
-    "synth": cmd_synth, "lint": cmd_lint, "periods": cmd_periods,
+    "build": cmd_build, "render": cmd_render, "stage": cmd_stage, "verify": cmd_verify,
+    "validate": cmd_validate, "synth": cmd_synth, "lint": cmd_lint, "periods": cmd_periods,
 }
 
 

@@ -4,9 +4,12 @@
    check cell, the plain table of the facts it recorded.
 2. **facts**: ``facts.json`` equals what the executed notebooks recorded, and every fact the
    narrative quotes appears, with its published value, in each rendered document.
-3. **disclosure**: no published sub-national table or cross-tabulation shows a count the rule
+3. **presentation**: nothing a reader would see as broken: no output the renderer could not
+   show, no script or stylesheet loaded from the network, and, for synthetic data, the warning
+   at the start of every document and on every PDF page.
+4. **disclosure**: no published sub-national table or cross-tabulation shows a count the rule
    suppresses, and no record-level identifier appears in any published file.
-4. **manifest**: the input hashes recorded at build time still match the inputs.
+5. **manifest**: the input hashes recorded at build time still match the inputs.
 
 The result is printed and written to ``_output/<period>/verification.json``.
 """
@@ -255,7 +258,96 @@ def check_documents(out: Path, root: Path, params: config.PeriodParams) -> Check
     return check
 
 
-# --- 3. disclosure -------------------------------------------------------------------------
+# --- 3. what a reader sees -----------------------------------------------------------------
+
+#: Text a renderer writes in place of an output it cannot show (Quarto's wording).
+UNDISPLAYED_OUTPUT = re.compile(r"Unable to (display|process) (text plain )?output|"
+                                + re.escape(facts.MIME_TYPE))
+_REMOTE = re.compile(r"^\s*(https?:)?//", re.IGNORECASE)
+_REMOTE_CSS = re.compile(
+    r"@import\s+(url\()?\s*['\"]?\s*(https?:)?//|url\(\s*['\"]?\s*(https?:)?//", re.IGNORECASE)
+
+
+def remote_resources(path: Path) -> list[str]:
+    """Scripts, stylesheets, images and frames an HTML file loads from the network."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    found = []
+    for tag, attribute in (("script", "src"), ("link", "href"), ("img", "src"),
+                           ("iframe", "src"), ("source", "src"), ("video", "src"),
+                           ("audio", "src"), ("object", "data"), ("embed", "src")):
+        for element in soup.find_all(tag):
+            value = element.get(attribute)
+            if tag == "link" and not {"stylesheet", "preload", "modulepreload", "icon"} & set(
+                    element.get("rel") or []):
+                continue
+            if isinstance(value, str) and _REMOTE.match(value):
+                found.append(f"<{tag} {attribute}=\"{value}\">")
+    for style in soup.find_all("style"):
+        for match in _REMOTE_CSS.finditer(style.get_text()):
+            found.append(f"<style> {match.group(0)}")
+    return found
+
+
+def synthetic_warning_problems(path: Path, label: str) -> list[str]:
+    """Where a document fails to warn that its data are synthetic: the start of an HTML or Word
+    document (before its title or first heading), and every PDF page."""
+    if path.suffix == ".pdf":
+        from pypdf import PdfReader
+
+        pages = PdfReader(str(path)).pages
+        return [f"page {n} of {len(pages)} does not carry the synthetic-data warning"
+                for n, page in enumerate(pages, start=1)
+                if label not in re.sub(r"\s+", " ", page.extract_text() or "")]
+    if path.suffix == ".html":
+        from bs4 import BeautifulSoup
+
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        title = soup.find("h1")
+        before = " ".join(title.find_all_previous(string=True)) if title else ""
+        if label not in re.sub(r"\s+", " ", before):
+            return ["the synthetic-data warning does not come before the title"]
+        return []
+    import docx
+
+    paragraphs = docx.Document(str(path)).paragraphs
+    start = []
+    for paragraph in paragraphs:
+        if paragraph.style.name.startswith("Heading"):
+            break
+        start.append(paragraph.text)
+    if label not in re.sub(r"\s+", " ", " ".join(start)):
+        return ["the synthetic-data warning does not come before the first heading"]
+    return []
+
+
+def check_presentation(out: Path, params: config.PeriodParams) -> Check:
+    """What a reader would see as broken: an output the renderer could not show (a fact record
+    among them), a published file that loads from the network, and, for synthetic data, a
+    missing warning at the start of a document or on a PDF page."""
+    from reportkit.render.staging import SYNTHETIC_LABEL
+
+    check = Check("presentation")
+    documents = sorted(p for p in out.glob("*") if p.suffix in DOCUMENT_SUFFIXES)
+    for document in documents:
+        check.checked += 1
+        text = document_text(document)
+        for match in sorted({m.group(0) for m in UNDISPLAYED_OUTPUT.finditer(text)}):
+            count = len(re.findall(re.escape(match), text))
+            check.fail(f"{document.name}: shows {count} output(s) the renderer could not "
+                       f"display ({match!r})")
+        if document.suffix == ".html":
+            for resource in remote_resources(document):
+                check.fail(f"{document.name}: loads {resource} from the network (a published "
+                           "file must be self-contained)")
+        if params.data.synthetic:
+            for problem in synthetic_warning_problems(document, SYNTHETIC_LABEL):
+                check.fail(f"{document.name}: {problem}")
+    return check
+
+
+# --- 4. disclosure -------------------------------------------------------------------------
 
 
 def _is_count(meta_row: dict[str, str]) -> bool:
@@ -318,7 +410,7 @@ def _record_ids(params: config.PeriodParams, root: Path) -> set[str]:
     return ids
 
 
-# --- 4. manifest ---------------------------------------------------------------------------
+# --- 5. manifest ---------------------------------------------------------------------------
 
 
 def check_manifest(out: Path, root: Path) -> Check:
@@ -346,7 +438,8 @@ def verify(period: str, *, root: Path | None = None, run_nbval: bool = True) -> 
         raise UserError(f"no build of {period} in {out}: run `reportkit build --year {period}`")
     params = config.load_period(period, root)
     checks = [check_manifest(out, root), check_facts_json(out),
-              check_documents(out, root, params), check_disclosure(out, root, params)]
+              check_documents(out, root, params), check_presentation(out, params),
+              check_disclosure(out, root, params)]
     if run_nbval:
         checks.insert(0, check_notebooks(out, root))
     result = Verification(period, checks)

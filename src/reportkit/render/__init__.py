@@ -89,8 +89,7 @@ def render(
     if chosen == "quarto":
         from reportkit.render.quarto import render_quarto
 
-        version, outputs = render_quarto(project_dir, out_dir, documents, formats)
-        versions = {"quarto": version}
+        versions, outputs = render_quarto(project_dir, out_dir, documents, formats)
     else:
         from reportkit.render.builtin import engine_versions, render_builtin
 

@@ -23,13 +23,6 @@ from reportkit.render.shortcodes import ExpandContext, expand
 
 log = logging.getLogger("reportkit.render")
 
-ENGINE = "pandoc+typst"
-SYNTHETIC_LABEL = "SYNTHETIC DATA: not official statistics"
-SYNTHETIC_NOTICE = (
-    "Figures in this report are computed from SYNTHETIC data generated to test and demonstrate "
-    "the reporting pipeline. They are not official statistics and do not describe real children "
-    "or incidents; do not quote them."
-)
 
 #: Quarto options that are paths or engine settings, not document metadata for Pandoc.
 _DROP = {
@@ -89,13 +82,6 @@ def _extra_css(project: Project, document: Path, options: dict[str, Any]) -> lis
     return found
 
 
-def render_document(
-    project: Project, name: str, out_dir: Path, formats: tuple[str, ...], notebooks: NotebookCache
-) -> list[Path]:
-    """Render one document (e.g. ``annual-report``) to each format; returns the files written."""
-    return [render_format(project, name, out_dir, f, notebooks) for f in formats]
-
-
 def render_format(
     project: Project, name: str, out_dir: Path, output_format: str, notebooks: NotebookCache
 ) -> Path:
@@ -111,7 +97,6 @@ def render_format(
     metadata = _expand_metadata(metadata, ctx, path)
     ctx.metadata = metadata
     ctx.output_format = output_format
-    ctx.mark_facts = output_format == "html"
     markdown_lines = expand(lines, ctx)
     markdown_lines = select_content(markdown_lines, metadata, output_format, project.root)
     markdown_lines, numbers = resolve(markdown_lines, project.root)
@@ -143,12 +128,10 @@ def _pandoc_metadata(metadata: dict[str, Any], document: Path) -> dict[str, Any]
     if not meta.get("title") and meta.get("report_title"):
         meta["title"] = meta["report_title"]
     meta.setdefault("title", document.stem.replace("-", " ").capitalize())
-    meta["pagetitle"] = str(meta["title"])
+    meta.setdefault("pagetitle", meta["title"])
     for key in ("publication_date", "period_start", "period_end", "period_label"):
         if key in meta and not isinstance(meta[key], str):
             meta[key] = str(meta[key])
-    meta["synthetic-label"] = SYNTHETIC_LABEL
-    meta["synthetic-notice"] = SYNTHETIC_NOTICE
     meta["reportkit-doc-dir"] = str(document.parent)
     if "date" not in meta and meta.get("publication_date"):
         # Used by the DOCX title block (the HTML and Typst templates show period and date).

@@ -16,6 +16,7 @@ import yaml
 
 from reportkit.errors import RenderError
 from reportkit.render.docx_reference import build_reference_docx
+from reportkit.render.staging import SYNTHETIC_LABEL
 
 log = logging.getLogger("reportkit.render")
 
@@ -123,7 +124,7 @@ def write_docx(
 ) -> None:
     """A DOCX file styled by a reference document generated for this render."""
     with tempfile.TemporaryDirectory(prefix="reportkit-docx-") as tmp:
-        label = metadata.get("synthetic-label") if metadata.get("synthetic_data") else None
+        label = SYNTHETIC_LABEL if metadata.get("synthetic_data") else None
         reference = build_reference_docx(
             pandoc_path(),
             Path(tmp) / "reference.docx",

@@ -122,6 +122,12 @@ class Project:
         out = project.get("output-dir") if isinstance(project, dict) else None
         return self.root / out if out else self.root
 
+    def render_list(self) -> list[Path]:
+        """The documents ``project.render`` lists, relative to the project folder."""
+        project = self.config.get("project") or {}
+        listed = project.get("render") if isinstance(project, dict) else None
+        return [Path(p) for p in listed or [] if isinstance(p, str)]
+
     def document_path(self, name: str) -> Path:
         """The ``.qmd`` of a document named like ``annual-report`` (searched in ``report/``)."""
         for candidate in (self.root / "report" / f"{name}.qmd", self.root / f"{name}.qmd"):

@@ -6,7 +6,6 @@ Reviewers use it to check the rendered documents, whichever engine rendered them
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ import yaml
 from reportkit.render.markdown import SourceLine
 from reportkit.render.project import Project, split_front_matter
 from reportkit.render.shortcodes import ExpandContext, expand
+from reportkit.render.staging import stage_project
 
 
 def quoted_facts(
@@ -24,12 +24,11 @@ def quoted_facts(
 ) -> dict[tuple[str, str], list[str]]:
     """For each ``(document, output format)``, the fact names it quotes, in order (repeats
     kept). The project is staged once for all of them."""
+    variables = yaml.safe_load(Path(variables_file).read_text(encoding="utf-8")) or {}
     with tempfile.TemporaryDirectory(prefix="reportkit-quoted-") as tmp:
-        stage = Path(tmp)
-        shutil.copy2(Path(root) / "_quarto.yml", stage / "_quarto.yml")
-        shutil.copytree(Path(root) / "report", stage / "report")
-        shutil.copy2(variables_file, stage / "_variables.yml")
-        (stage / "_period.yml").write_text(yaml.safe_dump(period_metadata), encoding="utf-8")
+        stage = stage_project(Path(root), Path(tmp) / "project",
+                              facts_display={k: str(v) for k, v in variables.items()},
+                              period_metadata=period_metadata, reference_doc=False)
         project = Project.load(stage)
         return {(document, fmt): _quoted(project, document, fmt) for document, fmt in requests}
 

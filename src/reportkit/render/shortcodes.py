@@ -42,8 +42,6 @@ class ExpandContext:
     #: The output format; when set, hidden conditional content is dropped before expansion,
     #: so a fact or embed is needed only where the document shows it.
     output_format: str | None = None
-    #: Wrap each quoted fact as ``[value]{.fact data-fact="name"}`` (HTML: for verification).
-    mark_facts: bool = False
     #: Leave embeds out (for listing quoted facts without rendering).
     skip_embeds: bool = False
     #: The names of the variables quoted, in document order.
@@ -150,8 +148,6 @@ def _inline(body: str, line: SourceLine, ctx: ExpandContext) -> str:
         raise RenderError(f"{line.where(ctx.root)}: {label} '{arg}' is not a single value")
     if name == "var":
         ctx.quoted.append(arg)
-        if ctx.mark_facts:
-            return f'[{format_value(value)}]{{.fact data-fact="{arg}"}}'
     return format_value(value)
 
 

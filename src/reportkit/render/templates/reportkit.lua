@@ -6,7 +6,7 @@ reportkit.lua: the Pandoc filter of reportkit's built-in engine (Pandoc + Typst)
   (HTML: a labelled <div role="note">; DOCX: paragraphs in the "Callout" style;
   Typst: the template's #callout function).
 * Typst: image paths become project-root-relative ("/...") so Typst can read them.
-* DOCX: the synthetic-data notice opens the document when synthetic_data is true.
+* DOCX: the synthetic-data label and notice open the document when synthetic_data is true.
 ]]
 
 local TITLES = {
@@ -17,6 +17,7 @@ local typst_root = nil
 local doc_dir = nil
 local synthetic = false
 local notice = nil
+local label = nil
 
 local function callout_kind(el)
   for _, class in ipairs(el.classes) do
@@ -108,12 +109,19 @@ local function read_meta(meta)
   end
   doc_dir = meta["reportkit-doc-dir"] and pandoc.utils.stringify(meta["reportkit-doc-dir"]) or "."
   synthetic = meta.synthetic_data == true
-  notice = meta["synthetic-notice"]
+  notice = meta.synthetic_notice
+  label = meta.synthetic_label
 end
 
 local function add_notice(doc)
   if FORMAT:match("docx") and synthetic and notice then
-    local para = pandoc.Para(pandoc.Inlines(notice))
+    local inlines = pandoc.Inlines({})
+    if label then
+      inlines:insert(pandoc.Strong(pandoc.Inlines(label)))
+      inlines:extend({ pandoc.Str("."), pandoc.Space() })
+    end
+    inlines:extend(pandoc.Inlines(notice))
+    local para = pandoc.Para(inlines)
     doc.blocks:insert(1, pandoc.Div({ para }, { ["custom-style"] = "Synthetic Notice" }))
   end
   return doc

@@ -1,0 +1,81 @@
+"""The reader's copy of an executed notebook: what a renderer may show, and nothing else.
+
+The executed notebooks in ``_output/<period>/notebooks/`` are the reviewers' record: every
+output, every fact record (``application/vnd.reportkit.fact+json``, with its provenance), the
+Papermill metadata. A renderer needs far less, and must show none of the rest. Quarto, for
+one, prints "Unable to display output" for a fact record, turns a figure cell with two outputs
+into subfigures, and loads jQuery and RequireJS from a CDN as soon as any cell holds HTML.
+
+So the staged project gets a reader's copy of each notebook, the same for every engine:
+
+* a code cell without a ``#| label:`` keeps no outputs (nothing embeds it);
+* a labelled cell keeps only its displayable outputs, each reduced to one representation:
+  an image (``image/svg+xml`` or ``image/png``, with its metadata) or ``text/markdown``;
+* streams, errors, ``text/plain`` and ``text/html`` reprs and fact records are dropped;
+* Papermill's run metadata (timestamps, durations) is dropped, so the copy, and the documents
+  rendered from it, depend on the notebook's results and not on when it ran.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+#: The one representation kept of a displayable output, in order of preference.
+READER_MIME_TYPES = ("image/svg+xml", "image/png", "text/markdown")
+_LABEL = re.compile(r"^#\|\s*label:\s*\S", re.MULTILINE)
+
+
+def _source(cell: dict[str, Any]) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else source
+
+
+def is_labelled(cell: dict[str, Any]) -> bool:
+    """True for a code cell with a ``#| label:`` option (one a document can embed)."""
+    return cell.get("cell_type") == "code" and bool(_LABEL.search(_source(cell)))
+
+
+def _reader_output(output: dict[str, Any]) -> dict[str, Any] | None:
+    """One displayable output reduced to its reader representation, or None to drop it."""
+    if output.get("output_type") not in ("display_data", "execute_result"):
+        return None
+    data = output.get("data", {})
+    mime = next((m for m in READER_MIME_TYPES if m in data), None)
+    if mime is None:
+        return None
+    metadata = output.get("metadata", {})
+    kept: dict[str, Any] = {"output_type": "display_data", "data": {mime: data[mime]},
+                            "metadata": {mime: metadata[mime]} if mime in metadata else {}}
+    return kept
+
+
+def reader_copy(notebook: dict[str, Any]) -> dict[str, Any]:
+    """The reader's copy of an executed notebook (nbformat 4 JSON); the input is unchanged."""
+    copied = copy.deepcopy(notebook)
+    copied.get("metadata", {}).pop("papermill", None)
+    for cell in copied.get("cells", []):
+        cell.get("metadata", {}).pop("papermill", None)
+        cell.get("metadata", {}).pop("execution", None)
+        if cell.get("cell_type") != "code":
+            continue
+        cell["execution_count"] = None
+        outputs = [_reader_output(o) for o in cell.get("outputs", [])] if is_labelled(cell) else []
+        cell["outputs"] = [o for o in outputs if o is not None]
+    return copied
+
+
+def write_reader_copies(source_dir: Path, target_dir: Path) -> list[Path]:
+    """Write the reader's copy of every ``*.ipynb`` in ``source_dir`` into ``target_dir``."""
+    target_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for path in sorted(Path(source_dir).glob("*.ipynb")):
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+        target = target_dir / path.name
+        target.write_text(json.dumps(reader_copy(notebook), indent=1, ensure_ascii=False) + "\n",
+                          encoding="utf-8")
+        written.append(target)
+    return written
