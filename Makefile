@@ -10,6 +10,8 @@ STAMP  := $(VENV)/.installed
 QUARTO_SRC ?= ../shared/quarto
 QUARTO_DIR ?= .tools/quarto
 QUARTO     := $(QUARTO_DIR)/bin/quarto
+# Extra pytest options, e.g. PYTEST_ARGS=-rA to list every test's outcome (CI does).
+PYTEST_ARGS ?=
 
 .PHONY: setup quarto report test lint bench clean
 
@@ -26,9 +28,8 @@ $(STAMP): pyproject.toml constraints.txt
 # Skipped, with a note, where ../shared/quarto is absent: then the Quarto tests skip (or fail
 # when REPORTKIT_REQUIRE_QUARTO=1, as in CI).
 quarto:
-	@if [ -x "$(QUARTO)" ]; then :; \
-	elif [ -f "$(QUARTO_SRC)/install.sh" ]; then bash "$(QUARTO_SRC)/install.sh" "$(QUARTO_DIR)"; \
-	else echo "make: no $(QUARTO_SRC)/install.sh: Quarto tests will skip"; fi
+	@if [ -f "$(QUARTO_SRC)/install.sh" ]; then bash "$(QUARTO_SRC)/install.sh" "$(QUARTO_DIR)"; \
+	elif [ ! -x "$(QUARTO)" ]; then echo "make: no $(QUARTO_SRC)/install.sh: Quarto tests will skip"; fi
 
 report: setup
 	$(BIN)/reportkit build --year $(PERIOD)
@@ -37,7 +38,7 @@ report: setup
 test: setup quarto
 	$(BIN)/ruff check src tests benchmarks
 	@if [ -x "$(QUARTO)" ]; then echo "make test: Quarto $$($(QUARTO) --version) from $(QUARTO)"; fi
-	$(BIN)/python -m pytest; rc=$$?; \
+	$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; \
 	  exit $$rc
 

@@ -314,3 +314,37 @@ def test_every_period_builds_with_quarto(quarto_2020, quarto: Path, period: str)
     for check in (verify.check_documents(out, project, params),
                   verify.check_presentation(out, params)):
         assert check.passed, (check.name, check.problems)
+
+
+# --- text from params is text in every document ----------------------------------------------
+
+HOSTILE = '<img src=x onerror="alert(1)"> `#panic("typst ran")`{=typst} *2020*'
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_hostile_period_label_is_shown_as_text(quarto_2020, quarto: Path, engine: str,
+                                                 tmp_path: Path) -> None:
+    """A label holding HTML and a Typst raw block reaches the documents as the text it is."""
+    import yaml
+
+    from reportkit.build import rerender
+
+    source, _ = quarto_2020
+    project = copy_project(tmp_path / "reportkit")
+    shutil.copytree(source / "_output" / "2020", project / "_output" / "2020")
+    params_file = project / "params" / "2020.yml"
+    params = yaml.safe_load(params_file.read_text())
+    params["label"] = HOSTILE
+    params_file.write_text(yaml.safe_dump(params, sort_keys=False))
+    with quarto_on_path(quarto):
+        rerender("2020", root=project, engine=engine)
+    out = project / "_output" / "2020"
+    for name in DOCUMENTS:
+        soup = _soup(out / f"{name}.html")
+        assert soup.find("img", src="x") is None and soup.find(onerror=True) is None
+        assert HOSTILE in _fold(soup.get_text(" ")), name
+        assert soup.title.get_text().endswith(HOSTILE)
+        pdf = " ".join(_pdf_pages(out / f"{name}.pdf"))
+        assert "typst ran" in pdf and "Period: <img src=x" in pdf, name
+        paragraphs = docx.Document(str(out / f"{name}.docx")).paragraphs
+        assert HOSTILE in " ".join(p.text for p in paragraphs), name

@@ -35,7 +35,23 @@ def test_markdown_table_right_aligns_numbers_and_escapes_pipes() -> None:
     lines = tables.to_markdown(frame).splitlines()
     assert lines[0] == "| Group | Count | Share |"
     assert lines[1] == "| :--- | ---: | ---: |"
-    assert lines[2] == "| a\\|b | 1,234 | c |"
+    assert lines[2] == "| a\\|b | 1\\,234 | c |"
+
+
+def test_markdown_table_cells_are_text_never_markup() -> None:
+    """A label from params or data is shown as typed: no live HTML, no raw Typst."""
+    import pypandoc
+
+    label = '<img src=x onerror="alert(1)"> `#panic()`{=typst} *x*'
+    frame = pd.DataFrame({"Period": [label], "Count": [3]})
+    markdown = tables.to_markdown(frame)
+    html = pypandoc.convert_text(markdown, "html", format="markdown")
+    assert "<img" not in html and "<em>" not in html and "&lt;img src=x" in html
+    typst = pypandoc.convert_text(markdown, "typst", format="markdown")
+    assert "#panic" not in typst.replace("\\#panic", "")
+    from bs4 import BeautifulSoup
+
+    assert " ".join(BeautifulSoup(html, "html.parser").find("td").get_text().split()) == label
 
 
 def test_breakdown_frame_adds_a_total_row() -> None:

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reportkit.escape import markdown_text
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -30,15 +32,17 @@ def _is_number_column(values: Sequence[object]) -> bool:
 
 
 def to_markdown(frame: pd.DataFrame) -> str:
-    """A Pandoc pipe table; numeric columns right-aligned."""
+    """A Pandoc pipe table (every cell escaped: see ``reportkit.escape``); numbers right-aligned."""
     headers = [str(c) for c in frame.columns]
     body = [[_cell(v) for v in row] for row in frame.itertuples(index=False)]
     right = [_is_number_column(list(frame[c])) for c in frame.columns]
     rule = ["---:" if r else ":---" for r in right]
 
     def line(cells: Sequence[str]) -> str:
-        return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+        return "| " + " | ".join(cells) + " |"
 
+    headers, body = [markdown_text(h) for h in headers], [[markdown_text(c) for c in r]
+                                                            for r in body]
     return "\n".join([line(headers), line(rule), *(line(r) for r in body)])
 
 

@@ -17,7 +17,6 @@ escaped for Markdown here, once; Pandoc then escapes it for HTML, Typst and Word
 
 from __future__ import annotations
 
-import re
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
@@ -25,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from reportkit.escape import markdown_text
 from reportkit.render.reader_copy import write_reader_copies
 
 SYNTHETIC_LABEL = "SYNTHETIC DATA: not official statistics"
@@ -35,19 +35,6 @@ SYNTHETIC_NOTICE = (
 )
 #: Where the Word reference document goes in a staged project (named in ``_quarto.yml``).
 REFERENCE_DOCX = Path("report") / "style" / "reference.docx"
-
-_MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
-
-
-def markdown_text(text: str) -> str:
-    """``text`` as Pandoc Markdown that reads back as exactly that text.
-
-    Every ASCII punctuation character is backslash-escaped (Pandoc's ``all_symbols_escapable``),
-    so no raw HTML, raw Typst or LaTeX, emphasis, link, shortcode or attribute can be formed;
-    line breaks become spaces.
-    """
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
-
 
 def fact_markdown(name: str, display: str) -> str:
     """A fact as the narrative shows it: its text, marked with its name."""
