@@ -44,3 +44,14 @@ def test_interval_chart_marks_no_change_and_writes_intervals() -> None:
     ax = fig.axes[0]
     assert ax.texts[0].get_text() == "1.27 (1.06 to 1.52)"
     assert any(line.get_xdata()[0] == 1.0 for line in ax.lines)
+
+
+def test_a_label_with_dollar_signs_is_drawn_as_text_not_mathtext() -> None:
+    """A params label is text: '$' in it must neither start mathtext nor break the drawing."""
+    import io
+
+    title = r"Notifications, 2020 $\frac{1}{$ (a malformed formula, were it mathtext)"
+    fig = charts.bar_percent(["A $x$", "B"], [10.0, 20.0], title=title, xlabel="x")
+    fig.savefig(io.BytesIO(), format="png")
+    shown = [t for t in fig.findobj(matplotlib.text.Text) if t.get_text() == title]
+    assert shown and not any(t.get_parse_math() for t in shown)

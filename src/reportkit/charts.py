@@ -56,6 +56,8 @@ def apply_style() -> None:
             "grid.color": "#DDDDDD",
             "legend.frameon": False,
             "svg.hashsalt": "reportkit",
+            # Labels from params and data are text: a "$" must not start mathtext.
+            "text.parse_math": False,
         }
     )
 
