@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from reportkit.gss import round_half_up
+
 if TYPE_CHECKING:  # keep imports light for the CLI
     import pandas as pd
     from matplotlib.figure import Figure
@@ -16,13 +18,6 @@ TWO_SERIES = ("#12436D", "#F46A25")
 FOCUS, CONTEXT = "#12436D", "#BFBFBF"
 TEXT = "#0B0C0C"
 WIDTH_INCHES = 7.0
-
-
-def _half_up(value: float, decimals: int) -> float:
-    """Round as the published figures are (half-up), so bars and tables agree."""
-    from reportkit.stats import round_half_up
-
-    return round_half_up(float(value), decimals)
 
 
 def apply_style() -> None:
@@ -106,7 +101,7 @@ def bar_values(
     top = max([*percents, 1.0])
     ax.set_xlim(0, top * 1.18)
     for y, value in zip(positions, percents, strict=True):
-        ax.text(value + top * 0.01, y, f"{_half_up(value, decimals):.{decimals}f}{suffix}",
+        ax.text(value + top * 0.01, y, f"{round_half_up(value, decimals):.{decimals}f}{suffix}",
                 va="center", fontsize=9, color=TEXT)
     ax.set_xlabel(xlabel)
     ax.set_title(title)
@@ -161,7 +156,7 @@ def paired_bars(
         for bar in group:
             bar.set_hatch(hatch)
             bar.set_edgecolor("white")
-        ax.bar_label(group, labels=[f"{_half_up(v, 0):.0f}{suffix}" for v in group.datavalues],
+        ax.bar_label(group, labels=[f"{round_half_up(v, 0):.0f}{suffix}" for v in group.datavalues],
                      fontsize=8, padding=2)
     ax.set_xlabel("")
     ax.set_ylabel(ylabel)
@@ -192,7 +187,7 @@ def interval_chart(
     ]
     ax.errorbar(ratios, y, xerr=errors, fmt="o", color=FOCUS, capsize=4)
     for yy, r, lo, hi in zip(y, ratios, lows, highs, strict=True):
-        shown = "{:.2f} ({:.2f} to {:.2f})".format(*(_half_up(v, 2) for v in (r, lo, hi)))
+        shown = "{:.2f} ({:.2f} to {:.2f})".format(*(round_half_up(v, 2) for v in (r, lo, hi)))
         ax.annotate(shown, (hi, yy), xytext=(6, 0), textcoords="offset points", va="center",
                     fontsize=8, color=TEXT)
     ax.axvline(1.0, color="#505A5F", linestyle="--", linewidth=1)

@@ -37,7 +37,15 @@ from typing import Literal
 
 import pandas as pd
 
-from reportkit.stats import round_half_up
+from reportkit.gss import (
+    CONFIDENTIAL,
+    LOW,
+    LOW_RELIABILITY,
+    NOT_APPLICABLE,
+    NOT_AVAILABLE,
+    percent_text,
+)
+from reportkit.gss import SYMBOLS as GSS_SYMBOLS
 
 __all__ = [
     "CONFIDENTIAL",
@@ -55,24 +63,6 @@ __all__ = [
     "suppress_table",
 ]
 
-#: GSS symbol: confidential (suppressed).
-CONFIDENTIAL = "c"
-#: GSS symbol: not available.
-NOT_AVAILABLE = "x"
-#: GSS symbol: not applicable.
-NOT_APPLICABLE = "z"
-#: GSS symbol: rounds to zero but is not zero.
-LOW = "low"
-#: GSS symbol: low reliability.
-LOW_RELIABILITY = "u"
-#: Every GSS symbol used in published tables, with its meaning.
-GSS_SYMBOLS: dict[str, str] = {
-    CONFIDENTIAL: "confidential",
-    NOT_AVAILABLE: "not available",
-    NOT_APPLICABLE: "not applicable",
-    LOW: "rounds to zero, but is not zero",
-    LOW_RELIABILITY: "low reliability",
-}
 #: Label of the margins (row and column) of a table.
 TOTAL = "Total"
 
@@ -312,13 +302,10 @@ def suppress_table(counts: pd.DataFrame, rule: SuppressionRule | None = None) ->
 # Percentages
 
 
-def _format_percent(value: float, dp: int) -> str:
+def _format_percent(value: object, dp: int) -> str:
     if pd.isna(value):
         return NOT_APPLICABLE
-    rounded = round_half_up(float(value), dp)
-    if rounded == 0 and value != 0:
-        return LOW
-    return f"{rounded:.{dp}f}"
+    return percent_text(float(value), dp, sign=False)
 
 
 def suppress_percentages(

@@ -53,7 +53,3 @@ class RenderError(BuildError):
 
 class LintError(BuildError):
     """The narrative holds a typed number that is not a fact."""
-
-
-class VerificationError(BuildError):
-    """Verification found a difference."""

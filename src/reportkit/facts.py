@@ -13,15 +13,14 @@ import json
 import math
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from reportkit.errors import BuildError
+from reportkit.gss import number_text, percent_text, round_half_up
 
 MIME_TYPE = "application/vnd.reportkit.fact+json"
 CHECK_MARKER = "# NBVAL_CHECK_OUTPUT"
-Unit = Literal["count", "percent", "ratio", "days", "rate", "text"]
 UNITS: tuple[str, ...] = ("count", "percent", "ratio", "days", "rate", "text")
 
 
@@ -49,20 +48,14 @@ class Fact:
         return asdict(self)
 
 
-def _half_up(value: float, dp: int) -> float:
-    quantum = Decimal(1).scaleb(-dp)
-    return float(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))
-
-
 def format_value(value: int | float | str, unit: str, dp: int = 0) -> str:
-    """How a fact reads in the text: ``1,234``, ``42%``, ``1.27``, ``12``."""
+    """How a fact reads in the text: ``1,234``, ``42%``, ``1.27``, ``12``; ``z`` (not
+    applicable) where it cannot be computed, as in the tables (``reportkit.gss``)."""
     if unit == "text":
         return str(value)
-    if isinstance(value, float) and math.isnan(value):
-        return "x"
-    number = _half_up(float(value), dp)
-    shown = f"{number:,.{dp}f}"
-    return f"{shown}%" if unit == "percent" else shown
+    if unit == "percent":
+        return percent_text(float(value), dp, low=False)
+    return number_text(value, dp)
 
 
 _recorded: dict[str, Fact] = {}
@@ -91,7 +84,7 @@ def make(
             raise ValueError(f"fact {name}: value {value!r} is not a number")
         if isinstance(value, float) and not value.is_integer() or unit in ("percent", "ratio"):
             exact = float(value)
-            value = _half_up(float(value), dp) if not math.isnan(value) else value
+            value = round_half_up(float(value), dp) if not math.isnan(value) else value
             if dp == 0 and not math.isnan(value):
                 value = int(value)
         else:

@@ -3,8 +3,8 @@
 Every function here is pure (no I/O) and every result carries what it was computed from: a
 ``Share`` keeps its numerator, denominator and definition, a ``Breakdown`` its denominator, a
 ``PeriodComparison`` both counts. Percentages are kept unrounded; rounding happens once, at the
-published precision, with :func:`round_half_up` (the Panel's figures are whole-number
-percentages rounded half-up, so 16.5% is published as 17%).
+published precision, with :func:`round_half_up` (from ``reportkit.gss``, the one home of the
+house rules: the Panel's figures are rounded half-up, so 16.5% is published as 17%).
 """
 
 from __future__ import annotations
@@ -13,13 +13,14 @@ import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from functools import lru_cache
 
 import holidays
 import numpy as np
 import pandas as pd
+
+from reportkit.gss import round_half_up
 
 __all__ = [
     "AGE_BANDS",
@@ -46,42 +47,6 @@ DateLike = date | str | pd.Timestamp
 #: The Panel's age bands for the child's age at the incident, youngest first.
 AGE_BANDS: tuple[str, ...] = ("Under 1", "1 to 4", "5 to 9", "10 to 14", "15 to 17")
 _AGE_BAND_EDGES = (0, 1, 5, 10, 15, 18)  # band i holds ages in [edge i, edge i+1)
-
-
-# --------------------------------------------------------------------------------------------
-# Rounding
-
-
-def round_half_up(value: float | int | Decimal | Fraction, dp: int = 0) -> float:
-    """Round ``value`` to ``dp`` decimal places, halves away from zero (16.5 -> 17).
-
-    Floats are rounded from their shortest decimal ``repr`` (so 2.675 -> 2.68, as a person
-    reading the figure expects, although the binary double is slightly below 2.675).
-    ``Fraction`` values are rounded exactly. NaN and infinities are returned unchanged.
-    """
-    if isinstance(value, Fraction):
-        return _round_fraction(value, dp)
-    if isinstance(value, Decimal):
-        exact = value
-    else:
-        number = float(value)
-        if not math.isfinite(number):
-            return number
-        is_int = isinstance(value, int | np.integer)
-        exact = Decimal(int(value)) if is_int else Decimal(repr(number))
-    if not exact.is_finite():
-        return float(exact)
-    quantum = Decimal(1).scaleb(-dp)
-    return float(exact.quantize(quantum, rounding=ROUND_HALF_UP))
-
-
-def _round_fraction(value: Fraction, dp: int) -> float:
-    """Exact half-up (away from zero) rounding of a rational number."""
-    scale = Fraction(10) ** dp
-    scaled = abs(value) * scale
-    whole = math.floor(scaled + Fraction(1, 2))
-    result = Fraction(whole) / scale
-    return float(result if value >= 0 else -result)
 
 
 # --------------------------------------------------------------------------------------------
@@ -121,7 +86,7 @@ class Share:
         """The percentage rounded half-up to ``dp`` places (exact; NaN for a zero denominator)."""
         if self.denominator == 0:
             return math.nan
-        return _round_fraction(Fraction(100 * self.numerator, self.denominator), dp)
+        return round_half_up(Fraction(100 * self.numerator, self.denominator), dp)
 
 
 def _as_count(value: object) -> int:

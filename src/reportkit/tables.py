@@ -10,6 +10,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reportkit.escape import markdown_text
+from reportkit.gss import SYMBOLS, round_half_up
+
+# How tables write their figures: the house rules of reportkit.gss, re-exported for notebooks.
+from reportkit.gss import change_text as change_text
+from reportkit.gss import interval_text as interval_text
+from reportkit.gss import percent_text as percent_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -27,7 +33,7 @@ def _cell(value: object) -> str:
 
 
 def _is_number_column(values: Sequence[object]) -> bool:
-    shown = [v for v in values if str(v) not in ("", "c", "x", "z", "low")]
+    shown = [v for v in values if str(v) != "" and str(v) not in SYMBOLS]
     return bool(shown) and all(isinstance(v, int | float) or str(v)[:1].isdigit() for v in shown)
 
 
@@ -143,32 +149,7 @@ def breakdown_frame(
     return pd.concat([body, total], ignore_index=True)
 
 
-def percent_text(value: float, *, sign: bool = True) -> str:
-    """A percentage as published: rounded half-up, ``z`` with no denominator, ``low`` if it
-    rounds to zero but is not zero."""
-    from reportkit.facts import format_value
-
-    if value != value:  # NaN: no denominator
-        return "z"
-    if 0 < value < 0.5:
-        return "low"
-    shown = format_value(value, "percent")
-    return shown if sign else shown.rstrip("%")
-
-
-def change_text(percent_change: float) -> str:
-    """A signed percentage change as published (half-up): ``+27%``, ``-4%``, ``z`` if none."""
-    from reportkit.stats import round_half_up
-
-    if percent_change != percent_change:  # NaN: no previous count
-        return "z"
-    rounded = round_half_up(percent_change, 0)
-    return f"{rounded:+.0f}%" if rounded else "0%"
-
-
-def interval_text(ratio: float, low: float, high: float, dp: int = 2) -> str:
-    """A ratio with its confidence interval, half-up: ``1.27 (1.06 to 1.52)``."""
-    from reportkit.stats import round_half_up
-
-    shown = [f"{round_half_up(v, dp):.{dp}f}" for v in (ratio, low, high)]
-    return f"{shown[0]} ({shown[1]} to {shown[2]})"
+def half_up(values: pd.Series, dp: int) -> pd.Series:
+    """A column rounded half-up to ``dp`` places (pandas' ``.round`` rounds half to even, so
+    1.0625 would be published as 1.062, not 1.063)."""
+    return values.map(lambda v: round_half_up(v, dp))
