@@ -250,13 +250,23 @@ def test_load_raises_with_every_problem(make_data: Callable[..., Path]) -> None:
 # Individual rules
 
 
-def test_missing_files_name_the_command(tmp_path: Path) -> None:
+def test_missing_files_never_suggest_a_destructive_step(tmp_path: Path) -> None:
     problems = validate(tmp_path)
     assert [(p.file, p.row) for p in problems] == [
         ("notifications.csv", None),
         ("children.csv", None),
     ]
-    assert all("reportkit synth" in str(p) for p in problems)
+    assert all("file not found" in str(p) and "synth" not in str(p) for p in problems)
+
+
+def test_the_named_files_are_read_not_the_default_names(make_data: Callable[..., Path]) -> None:
+    good = make_data()
+    bad = make_data(lambda n, c: n[0].update(outcome="deth"))
+    renamed = good / "notifications-2020.csv"
+    (bad / "notifications.csv").rename(renamed)
+    problems = validate(good, notifications=renamed)
+    assert _found(problems) == {("notifications-2020.csv", 2, "outcome", "deth")}
+    assert validate(notifications=good / "notifications.csv", children=good / "children.csv") == []
 
 
 def test_one_missing_file_still_checks_the_other(make_data: Callable[..., Path]) -> None:

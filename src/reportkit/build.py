@@ -210,7 +210,8 @@ def validate_data(plan_: Plan) -> None:
     from reportkit.chapter import load_dataset
 
     notifications_file = plan_.params.data_path("notifications", plan_.root)
-    dataset = load_dataset(notifications_file.parent, root=plan_.root)
+    dataset = load_dataset(notifications_file, plan_.params.data_path("children", plan_.root),
+                           root=plan_.root)
     ranges = [("period", plan_.params.period)]
     for index, comparison in enumerate(plan_.params.comparisons):
         ranges += [(f"comparisons[{index}].current", comparison.current),

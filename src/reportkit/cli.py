@@ -19,9 +19,20 @@ EXIT_HELP = """exit codes:
 """
 
 
-def _period_arg(parser: argparse.ArgumentParser) -> None:
+def _period_id(text: str) -> str:
+    """A period id, checked before anything touches the disk (argparse reports the error)."""
+    from reportkit.config import check_period_id
+    from reportkit.errors import ParamsError
+
+    try:
+        return check_period_id(text)
+    except ParamsError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _period_arg(parser: argparse.ArgumentParser, default: str | None = DEFAULT_PERIOD) -> None:
     parser.add_argument(
-        "--year", "--period", dest="period", default=DEFAULT_PERIOD, metavar="PERIOD",
+        "--year", "--period", dest="period", default=default, metavar="PERIOD", type=_period_id,
         help=f"report period: a params/<PERIOD>.yml file, e.g. 2020 or 2022-23 "
              f"(default: {DEFAULT_PERIOD})",
     )
@@ -93,9 +104,14 @@ def make_parser() -> argparse.ArgumentParser:
                     "value and what is allowed.",
         epilog=EXIT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    validate.add_argument("--data", type=Path, default=None, metavar="DIR",
-                          help="folder holding notifications.csv and children.csv "
-                               "(default: data/)")
+    source = validate.add_mutually_exclusive_group()
+    source.add_argument("--data", type=Path, default=None, metavar="DIR",
+                        help="folder holding notifications.csv and children.csv "
+                             "(default: data/)")
+    source.add_argument("--year", "--period", dest="period", default=None, metavar="PERIOD",
+                        type=_period_id,
+                        help="validate the data files named by params/<PERIOD>.yml "
+                             "(data.notifications and data.children)")
 
     synth = sub.add_parser(
         "synth", help="write the calibrated synthetic dataset",
@@ -183,10 +199,19 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from reportkit import data
     from reportkit.paths import data_dir
 
-    folder = args.data or data_dir()
-    dataset = data.load(folder)  # raises DataValidationError listing every problem
-    print(f"{folder}: valid ({len(dataset.notifications)} notifications, "
-          f"{len(dataset.children)} children)")
+    if args.period:
+        from reportkit import config
+
+        params = config.load_period(args.period)
+        files = {"notifications": params.data_path("notifications"),
+                 "children": params.data_path("children")}
+    else:
+        files = data.data_files(args.data or data_dir())
+        files = {"notifications": files[data.NOTIFICATIONS_FILE],
+                 "children": files[data.CHILDREN_FILE]}
+    dataset = data.load(**files)  # raises DataValidationError listing every problem
+    print(f"{files['notifications']}, {files['children']}: valid "
+          f"({len(dataset.notifications)} notifications, {len(dataset.children)} children)")
     return 0
 
 

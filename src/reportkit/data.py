@@ -29,7 +29,6 @@ from reportkit.paths import data_dir as default_data_dir
 
 NOTIFICATIONS_FILE = "notifications.csv"
 CHILDREN_FILE = "children.csv"
-SYNTH_COMMAND = "reportkit synth"
 
 #: Inclusive range of ``notification_date``: from the Panel's start (2018-07-01) to the day of
 #: validation (``None``: no future dates), so a new period needs new rows, never a code change.
@@ -142,22 +141,31 @@ class Dataset:
 def validate(
     data_dir: Path | None = None,
     *,
+    notifications: Path | None = None,
+    children: Path | None = None,
     notification_range: tuple[date, date | None] = NOTIFICATION_DATE_RANGE,
     codes_folder: Path | None = None,
 ) -> list[Problem]:
-    """Every problem in the dataset in ``data_dir`` (default: the project's ``data/``)."""
-    problems, _ = _inspect(data_dir, notification_range, codes_folder)
+    """Every problem in the dataset: the files ``notifications`` and ``children`` (default:
+    ``notifications.csv`` and ``children.csv`` in ``data_dir``, default the project's ``data/``)."""
+    files = data_files(data_dir, notifications=notifications, children=children)
+    problems, _ = _inspect(files, notification_range, codes_folder)
     return problems
 
 
 def load(
     data_dir: Path | None = None,
     *,
+    notifications: Path | None = None,
+    children: Path | None = None,
     notification_range: tuple[date, date | None] = NOTIFICATION_DATE_RANGE,
     codes_folder: Path | None = None,
 ) -> Dataset:
-    """Validate, then load the dataset typed; raise ``DataValidationError`` listing problems."""
-    problems, tables = _inspect(data_dir, notification_range, codes_folder)
+    """Validate, then load the dataset typed; raise ``DataValidationError`` listing problems.
+
+    The files are chosen as in :func:`validate`."""
+    files = data_files(data_dir, notifications=notifications, children=children)
+    problems, tables = _inspect(files, notification_range, codes_folder)
     if problems:
         error = DataValidationError(problems)
         # The class lists every problem; keep the printed message readable when there are many.
@@ -170,6 +178,19 @@ def load(
         ),
         children=_typed(tables[CHILDREN_FILE].frame, CHILD_COLUMNS, CHILD_CODES, lists),
     )
+
+
+def data_files(
+    data_dir: Path | None = None, *, notifications: Path | None = None,
+    children: Path | None = None,
+) -> dict[str, Path]:
+    """The two data files by role (``NOTIFICATIONS_FILE``, ``CHILDREN_FILE``): those given, else
+    the default names in ``data_dir`` (default: the project's ``data/``)."""
+    folder = Path(data_dir) if data_dir is not None else default_data_dir()
+    return {
+        NOTIFICATIONS_FILE: Path(notifications) if notifications else folder / NOTIFICATIONS_FILE,
+        CHILDREN_FILE: Path(children) if children else folder / CHILDREN_FILE,
+    }
 
 
 def format_problems(problems: Sequence[Problem], limit: int = MAX_LISTED_PROBLEMS) -> str:
@@ -214,13 +235,15 @@ def _read(path: Path, expected: Sequence[str]) -> tuple[_Table | None, list[Prob
     """Read ``path`` as strings, keeping line numbers; report problems of form, not content."""
     name = path.name
     if not path.is_file():
+        what = "is not a file" if path.exists() else "file not found"
         return None, [
             Problem(
                 name,
                 None,
                 None,
                 None,
-                f"file not found in {path.parent}; run `{SYNTH_COMMAND}` to create the dataset",
+                f"{what} in {path.parent}; correct the path (the params file's data.* keys, "
+                "or --data) or restore the file",
             )
         ]
     problems: list[Problem] = []
@@ -297,7 +320,9 @@ def _read(path: Path, expected: Sequence[str]) -> tuple[_Table | None, list[Prob
         )
     frame = pd.DataFrame({header[i]: [row[i] for row in rows] for i in keep}, dtype=str)
     if not rows and not skipped:
-        problems.append(Problem(name, None, None, None, f"has no data rows; run `{SYNTH_COMMAND}`"))
+        problems.append(
+            Problem(name, None, None, None, "has a header but no data rows; add the rows")
+        )
     return _Table(name, frame, lines, complete, skipped), problems
 
 
@@ -730,7 +755,7 @@ def _link_problems(notifications: _Table, children: _Table) -> list[Problem]:
             children,
             refs.str.fullmatch(pattern) & ~refs.isin(known),
             "notification_id",
-            f"is not a notification_id in {NOTIFICATIONS_FILE}; every child must belong to a "
+            f"is not a notification_id in {notifications.name}; every child must belong to a "
             "notification (correct the id, or add the notification)",
         )
     if children.complete:
@@ -740,7 +765,8 @@ def _link_problems(notifications: _Table, children: _Table) -> list[Problem]:
             notifications,
             ids.str.fullmatch(pattern) & ~ids.isin(referenced),
             "notification_id",
-            f"has no children in {CHILDREN_FILE}; every notification needs at least one child row",
+            f"has no children in {children.name}; every notification needs at least one child "
+            "row",
         )
     return problems
 
@@ -750,12 +776,11 @@ def _link_problems(notifications: _Table, children: _Table) -> list[Problem]:
 
 
 def _inspect(
-    data_dir: Path | None,
+    files: Mapping[str, Path],
     notification_range: tuple[date, date | None],
     codes_folder: Path | None,
 ) -> tuple[list[Problem], dict[str, _Table]]:
-    """All problems, and the tables read as strings (when readable)."""
-    folder = Path(data_dir) if data_dir is not None else default_data_dir()
+    """All problems, and the tables read as strings (when readable), by role."""
     lists = _CodeLists(codes_folder)
     problems: list[Problem] = []
     tables: dict[str, _Table] = {}
@@ -764,7 +789,7 @@ def _inspect(
         (CHILDREN_FILE, CHILD_COLUMNS, CHILD_CODES),
     )
     for name, columns, coded in specs:
-        table, found = _read(folder / name, columns)
+        table, found = _read(files[name], columns)
         problems += found
         if table is None:
             continue
@@ -775,10 +800,10 @@ def _inspect(
             problems += _notification_row_problems(table, lists)
     if len(tables) == 2:
         problems += _link_problems(tables[NOTIFICATIONS_FILE], tables[CHILDREN_FILE])
-    return sorted(problems, key=_sort_key), tables
+    order = {files[NOTIFICATIONS_FILE].name: 0, files[CHILDREN_FILE].name: 1}
+    return sorted(problems, key=lambda problem: _sort_key(problem, order)), tables
 
 
-_FILE_ORDER = {NOTIFICATIONS_FILE: 0, CHILDREN_FILE: 1}
 _COLUMN_ORDER = {
     column: position
     for columns in (NOTIFICATION_COLUMNS, CHILD_COLUMNS)
@@ -786,10 +811,10 @@ _COLUMN_ORDER = {
 }
 
 
-def _sort_key(problem: Problem) -> tuple[int, int, int]:
+def _sort_key(problem: Problem, file_order: Mapping[str, int]) -> tuple[int, int, int]:
     """File, then file-level problems, then line, then column in documented order."""
     return (
-        _FILE_ORDER.get(problem.file, 2),
+        file_order.get(problem.file, 2),
         problem.row or 0,
         _COLUMN_ORDER.get(problem.column or "", len(_COLUMN_ORDER)),
     )
