@@ -382,17 +382,16 @@ def build(
             result.up_to_date = True
             result.seconds = time.perf_counter() - started
             return result
+        timings: dict[str, float] = {}
+        mark = time.perf_counter()
+        step("validating data and checking the narrative")
+        validate_data(the_plan)  # bad input is refused before a staging folder exists
+        lint_report(the_plan)
+        timings["validate"] = time.perf_counter() - mark
         staging = out.with_name(f".staging-{period}")
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(parents=True)
-        timings: dict[str, float] = {}
         try:
-            mark = time.perf_counter()
-            step("validating data and checking the narrative")
-            validate_data(the_plan)
-            lint_report(the_plan)
-            timings["validate"] = time.perf_counter() - mark
-
             mark = time.perf_counter()
             step(f"executing {len(the_plan.notebooks)} notebooks")
             result.notebooks = execute_notebooks(

@@ -164,7 +164,17 @@ def _describe(error: dict) -> str:
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
-    """YAML's safe loader, refusing a key given twice in one mapping (YAML keeps the last)."""
+    """YAML's safe loader, refusing a key given twice in one mapping (YAML keeps the last).
+
+    Dates stay text, so that the model checks them and names the key of a bad one
+    (PyYAML's own date parsing raises on ``2020-13-01`` without saying where).
+    """
+
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers
+                if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
 
     def construct_mapping(self, node, deep=False):  # noqa: ANN001, ANN201 - PyYAML's signature
         seen: set = set()
@@ -193,11 +203,8 @@ def _read_yaml(path: Path) -> object:
         raise ParamsError(f"{path}: cannot be read ({exc.strerror})") from None
     try:
         return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: an explicit !!timestamp tag
         raise ParamsError(f"{path}: not valid YAML: {exc}") from None
-    except ValueError as exc:  # PyYAML's date constructor: e.g. 2020-13-01 or 2020-02-30
-        raise ParamsError(f"{path}: a value is not a valid date ({exc}); "
-                          "dates are YYYY-MM-DD, e.g. 2020-04-01") from None
 
 
 def load(path: Path, root: Path | None = None, *, check_files: bool = True) -> PeriodParams:
