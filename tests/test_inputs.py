@@ -149,11 +149,17 @@ def param(old: str, new: str) -> Edit:
     return replace(PARAMS, old, new)
 
 
+def threshold(value: str) -> Edit:
+    return param("{threshold: 2}", f"{{threshold: {value}}}")
+
+
+DATES = "start: 2020-01-01, end: 2020-12-31"
 PERIOD_LINE = "period: {start: 2020-01-01, end: 2020-12-31, label: \"2020\"}"
 DATA_LINE = "  notifications: data/notifications.csv"
 DEATH_NO_REVIEW = first_row_where(NOTIFICATIONS, lambda r: r["rapid_review_date"] == "")
 NON_NEGLECT_HARM = first_row_where(
-    NOTIFICATIONS, lambda r: r["form_of_harm"] not in ("", "neglect") and r["neglect_feature"] == "0"
+    NOTIFICATIONS,
+    lambda r: r["form_of_harm"] not in ("", "neglect") and r["neglect_feature"] == "0",
 )
 
 # --- the corpus: (id, edit, words the message must contain) --------------------------------
@@ -179,23 +185,23 @@ PARAMS_CASES: list[tuple[str, Edit, tuple[str, ...]]] = [
      ("2020.yml", "comparisons.0.current.when")),
     ("unknown key in data", param(DATA_LINE, DATA_LINE + "\n  extra: data/x.csv"),
      ("2020.yml", "data.extra")),
-    ("unknown key in disclosure", param("{threshold: 2}", "{threshold: 2, round: 5}"),
+    ("unknown key in disclosure", threshold("2, round: 5"),
      ("2020.yml", "disclosure.round")),
-    ("month 13", param("start: 2020-01-01, end: 2020-12-31", "start: 2020-13-01, end: 2020-12-31"),
+    ("month 13", param(DATES, "start: 2020-13-01, end: 2020-12-31"),
      ("2020.yml", "date", "2020-13-01")),
-    ("30 February", param("start: 2020-01-01, end: 2020-12-31", "start: 2020-02-30, end: 2020-12-31"),
+    ("30 February", param(DATES, "start: 2020-02-30, end: 2020-12-31"),
      ("2020.yml", "date")),
-    ("quoted bad date", param("start: 2020-01-01, end: 2020-12-31",
+    ("quoted bad date", param(DATES,
                               "start: \"2020-02-30\", end: 2020-12-31"),
      ("2020.yml", "period.start")),
     ("date as a number", param("publication_date: 2026-12-10", "publication_date: 20261210"),
      ("2020.yml", "publication_date")),
-    ("period reversed", param("start: 2020-01-01, end: 2020-12-31", "start: 2020-12-31, end: 2020-01-01"),
+    ("period reversed", param(DATES, "start: 2020-12-31, end: 2020-01-01"),
      ("2020.yml", "before start")),
-    ("period before the data", param("start: 2020-01-01, end: 2020-12-31",
+    ("period before the data", param(DATES,
                                      "start: 2017-01-01, end: 2020-12-31"),
      ("2020.yml", "period", "2018-07-01")),
-    ("period without notifications", param("start: 2020-01-01, end: 2020-12-31",
+    ("period without notifications", param(DATES,
                                            "start: 2031-01-01, end: 2031-12-31"),
      ("2020.yml", "'period'", "no notifications")),
     ("period a list", param(PERIOD_LINE, "period: [2020-01-01, 2020-12-31]"),
@@ -210,12 +216,12 @@ PARAMS_CASES: list[tuple[str, Edit, tuple[str, ...]]] = [
      ("2020.yml", "covid_period")),
     ("synthetic a string", param("synthetic: true", "synthetic: \"no\""),
      ("2020.yml", "data.synthetic")),
-    ("threshold zero", param("{threshold: 2}", "{threshold: 0}"), ("2020.yml", "threshold")),
-    ("threshold negative", param("{threshold: 2}", "{threshold: -3}"), ("2020.yml", "threshold")),
-    ("threshold huge", param("{threshold: 2}", "{threshold: 1000000}"), ("2020.yml", "threshold")),
-    ("threshold a fraction", param("{threshold: 2}", "{threshold: 2.5}"), ("2020.yml", "threshold")),
-    ("threshold a string", param("{threshold: 2}", "{threshold: \"2\"}"), ("2020.yml", "threshold")),
-    ("threshold a bool", param("{threshold: 2}", "{threshold: true}"), ("2020.yml", "threshold")),
+    ("threshold zero", threshold("0"), ("2020.yml", "threshold")),
+    ("threshold negative", threshold("-3"), ("2020.yml", "threshold")),
+    ("threshold huge", threshold("1000000"), ("2020.yml", "threshold")),
+    ("threshold a fraction", threshold("2.5"), ("2020.yml", "threshold")),
+    ("threshold a string", threshold('"2"'), ("2020.yml", "threshold")),
+    ("threshold a bool", threshold("true"), ("2020.yml", "threshold")),
     ("disclosure a list", param("disclosure: {threshold: 2}", "disclosure: [2]"),
      ("2020.yml", "disclosure")),
     ("expectation days zero", param("rapid_review_expectation_days: 15",
@@ -291,7 +297,7 @@ DATA_CASES: list[tuple[str, Edit, tuple[str, ...]]] = [
     ("trailing space in an id", cell(CHILDREN, 5, "child_id", "C000004 "),
      ("children.csv line 5", "child_id")),
     ("unbalanced quote", cell(NOTIFICATIONS, 7, "notification_id", "\"N000006"),
-     ("notifications.csv line", "notification_id")),
+     ("notifications.csv line 7", "CSV")),
     ("too few fields", row(NOTIFICATIONS, 9, lambda f: f[:-2]),
      ("notifications.csv line 9", "fields")),
     ("unknown code", cell(NOTIFICATIONS, 11, "outcome", "deth"),
