@@ -97,7 +97,7 @@ class Chapter:
 def _dataset_key(files: list[Path], codes: Path) -> str:
     """A content hash of everything validation depends on: data, code lists, validator code."""
     digest = hashlib.sha256()
-    for path in [*files, Path(data.__file__), *sorted(codes.glob("*.csv"))]:
+    for path in [*files, *data.validator_files(), *sorted(codes.glob("*.csv"))]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
