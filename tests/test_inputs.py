@@ -385,3 +385,20 @@ def test_a_byte_order_mark_is_honoured(project: Path, monkeypatch) -> None:
     code, output = run(project, monkeypatch, "validate", "--year", "2020")
     assert code == 0, output
     assert "valid (2244 notifications, 2393 children)" in output
+
+
+def test_synth_never_overwrites_real_data(project: Path, monkeypatch) -> None:
+    shipped = (project / NOTIFICATIONS).read_bytes()
+    param("synthetic: true", "synthetic: false")(project)
+    code, output = run(project, monkeypatch, "synth")
+    _check(code, output, ("2020.yml", "data.synthetic", "--force"))
+    assert (project / NOTIFICATIONS).read_bytes() == shipped
+    param("synthetic: false", "synthetic: true")(project)
+    cell(CHILDREN, 2, "sex", "male")(project)  # edited: no longer what synth wrote
+    edited = (project / CHILDREN).read_bytes()
+    code, output = run(project, monkeypatch, "synth")
+    _check(code, output, ("children.csv", "not written by `reportkit synth`", "--force"))
+    assert (project / CHILDREN).read_bytes() == edited
+    code, output = run(project, monkeypatch, "synth", "--force")
+    assert code == 0, output
+    assert (project / CHILDREN).read_bytes() == (REPO / CHILDREN).read_bytes()

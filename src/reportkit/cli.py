@@ -122,6 +122,9 @@ def make_parser() -> argparse.ArgumentParser:
     synth.add_argument("--seed", type=int, default=None, help="random seed (default: shipped)")
     synth.add_argument("--out", type=Path, default=None, metavar="DIR",
                        help="folder to write into (default: data/)")
+    synth.add_argument("--force", action="store_true",
+                       help="overwrite data files synth did not write, or that a params file "
+                            "with data.synthetic: false names (real data would be lost)")
 
     lint = sub.add_parser(
         "lint", help="check the narrative holds no typed number",
@@ -220,9 +223,32 @@ def cmd_synth(args: argparse.Namespace) -> int:
     from reportkit.paths import data_dir
 
     kwargs = {} if args.seed is None else {"seed": args.seed}
-    for path in synth.write(args.out or data_dir(), **kwargs):
+    out = args.out or data_dir()
+    if not args.force:
+        _refuse_real_data(out)
+    for path in synth.write(out, force=args.force, **kwargs):
         print(f"wrote {path} (SYNTHETIC data)")
     return 0
+
+
+def _refuse_real_data(out: Path) -> None:
+    """Refuse to write synthetic rows over a file a period's params call real data."""
+    from reportkit import config, synth
+    from reportkit.errors import UserError
+
+    targets = {(out / name).resolve() for name in synth.DATA_FILES}
+    for period in config.available_periods():
+        path = config.params_path(period)
+        params = config.load(path, check_files=False)  # a broken params file is an error too
+        if params.data.synthetic:
+            continue
+        for name in ("notifications", "children"):
+            if params.data_path(name).resolve() in targets:
+                raise UserError(
+                    f"{path}: key 'data.synthetic' is false, and data.{name} is "
+                    f"{params.data_path(name)}: refusing to overwrite real data with synthetic "
+                    "rows. Write them elsewhere with --out DIR, or pass --force"
+                )
 
 
 def cmd_lint(args: argparse.Namespace) -> int:
