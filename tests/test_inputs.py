@@ -402,3 +402,39 @@ def test_synth_never_overwrites_real_data(project: Path, monkeypatch) -> None:
     code, output = run(project, monkeypatch, "synth", "--force")
     assert code == 0, output
     assert (project / CHILDREN).read_bytes() == (REPO / CHILDREN).read_bytes()
+
+
+# --- another period's params file is an input of every build ------------------------------
+
+
+def test_another_periods_params_file_changes_the_keys(project: Path) -> None:
+    """Seen: after params/2024.yml was added, `build --year 2023-24` said "up to date" with a
+    stale trend (the trends chapter reads every params file)."""
+    from reportkit.build import plan
+
+    before = plan("2023-24", project, "pandoc")
+    body = (project / "params/2023-24.yml").read_text(encoding="utf-8")
+    (project / "params/2024.yml").write_text(body.replace('id: "2023-24"', 'id: "2024"'),
+                                             encoding="utf-8")
+    added = plan("2023-24", project, "pandoc")
+    assert added.job_keys["08_trends"] != before.job_keys["08_trends"]
+    assert added.build_key != before.build_key
+    replace("params/2021.yml", 'label: "2021"', 'label: "Calendar 2021"')(project)
+    edited = plan("2023-24", project, "pandoc")
+    assert edited.job_keys["08_trends"] != added.job_keys["08_trends"]
+    assert "params/2024.yml" in edited.input_hashes
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "words"),
+    [("2019.yml", "id: [\n", ("params/2019.yml", "YAML")),
+     ("2019.yml", "id: \"2019\"\n", ("params/2019.yml", "required")),
+     ("notes.yml", "id: \"2019\"\n", ("params/notes.yml", "not a period id"))],
+)
+def test_a_broken_params_file_of_another_period_is_refused(
+    project: Path, monkeypatch, name: str, body: str, words: tuple[str, ...]
+) -> None:
+    (project / "params" / name).write_text(body, encoding="utf-8")
+    code, output = run(project, monkeypatch, "build", "--year", "2020", "--engine", "pandoc")
+    _check(code, output, words)
+    assert _published(project) == []

@@ -70,12 +70,29 @@ def notebook_sources(root: Path) -> list[Path]:
     return sorted((root / "notebooks").glob(NOTEBOOK_GLOB))
 
 
+def params_files(root: Path) -> list[Path]:
+    """Every params file: the trends chapter reads them all (``config.available_periods``)."""
+    return sorted((root / "params").glob("*.yml"))
+
+
 def data_inputs(params: config.PeriodParams, params_file: Path, root: Path) -> list[Path]:
-    """Every file a notebook reads: params, data, code lists, reference tables."""
-    files = [params_file] + [params.data_path(n, root) for n in ("notifications", "children",
-                                                                  "population")]
+    """Every file a notebook reads: every period's params, the data, code lists, reference
+    tables. A notebook's key covers them all, so another period's new or edited params file
+    makes the trends chapter run again."""
+    files = params_files(root)
+    files += [params.data_path(n, root) for n in ("notifications", "children", "population")]
     files += sorted((root / "data" / "codes").glob("*.csv"))
     return files
+
+
+def check_other_params(root: Path) -> None:
+    """Every params file in ``params/`` is valid and named by a period id (the trends chapter
+    reads each one): a broken one is a user error now, not a failed notebook later."""
+    for path in params_files(root):
+        if not config.is_period_id(path.stem):
+            raise UserError(f"{path}: the file name is not a period id (YYYY or YYYY-YY, as "
+                            "its key 'id'); rename it, or move it out of params/")
+        config.load(path, root)
 
 
 def report_sources(root: Path) -> list[Path]:
@@ -118,6 +135,7 @@ def plan(period: str, root: Path, engine: str = "auto") -> Plan:
     """Read and check the params, and hash every input (cheap: no heavy imports)."""
     params_file = config.params_path(period, root)
     params = config.load_period(period, root)
+    check_other_params(root)
     notebooks = notebook_sources(root)
     if not notebooks:
         raise UserError(f"no notebooks found in {root / 'notebooks'}")

@@ -234,12 +234,17 @@ def load(path: Path, root: Path | None = None, *, check_files: bool = True) -> P
     return params
 
 
+def is_period_id(text: object) -> bool:
+    """True for a period id: ``YYYY`` or ``YYYY-YY``."""
+    return isinstance(text, str) and re.fullmatch(PERIOD_ID_PATTERN, text) is not None
+
+
 def check_period_id(period: str, root: Path | None = None) -> str:
     """``period`` if it is a period id (``YYYY`` or ``YYYY-YY``), else a ``ParamsError``.
 
     Checked before anything touches the disk: the id names files and folders.
     """
-    if not isinstance(period, str) or not re.fullmatch(PERIOD_ID_PATTERN, period):
+    if not is_period_id(period):
         known = ", ".join(available_periods(root)) or "none"
         raise ParamsError(
             f"{period!r} is not a period id: use YYYY or YYYY-YY, the name of a params/<id>.yml "
@@ -264,5 +269,4 @@ def load_period(period: str, root: Path | None = None) -> PeriodParams:
 
 def available_periods(root: Path | None = None) -> list[str]:
     """The periods with a params file, in order."""
-    return sorted(p.stem for p in params_dir(root).glob("*.yml")
-                  if re.fullmatch(PERIOD_ID_PATTERN, p.stem))
+    return sorted(p.stem for p in params_dir(root).glob("*.yml") if is_period_id(p.stem))
