@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from reportkit import config, execute
+from reportkit import config, execute, reads
 from reportkit.errors import BuildError, BuildLockedError, NotebookError, UserError
 from reportkit.paths import output_dir, project_root
 
@@ -260,8 +260,31 @@ def execute_notebooks(plan_: Plan, staging: Path, *, jobs: int, force: bool, on_
     previous = _last_seconds(output_dir(plan_.period, plan_.root))
     job_list.sort(key=lambda job: -previous.get(job.name, 0.0))  # longest first (stable)
     results = execute.run_all(job_list, cache, reuse=not force, max_workers=jobs,
-                              on_done=on_done, environment={"REPORTKIT_ROOT": str(plan_.root)})
+                              on_done=on_done, environment={"REPORTKIT_ROOT": str(plan_.root),
+                                                            reads.ENV: str(plan_.root)})
+    check_reads(plan_, job_list, [r for r in results if not r.cached], cache.folder)
     return sorted(results, key=lambda result: result.name)
+
+
+def check_reads(plan_: Plan, jobs: list[execute.NotebookJob], executed: list,
+                cache_folder: Path) -> None:
+    """Every project file an executed notebook read is among the inputs of its key; else the
+    run is dropped from the cache and the build fails (a change to that file would go
+    unnoticed)."""
+    covered = [*data_inputs(plan_.params, plan_.params_file, plan_.root), *plan_.notebooks,
+               *execute.library_files()]
+    by_name = {job.name: job for job in jobs}
+    problems = []
+    for result in executed:
+        log = by_name[result.name].workdir / reads.LOG_NAME
+        missing = reads.uncovered(reads.recorded(log), covered, plan_.root)
+        if missing:
+            shutil.rmtree(cache_folder / result.name, ignore_errors=True)
+            names = ", ".join(str(path.relative_to(plan_.root)) for path in missing)
+            problems.append(f"notebook {result.name} read {names}, which its cache key does "
+                            "not cover; add it to reportkit.build.data_inputs")
+    if problems:
+        raise BuildError("\n".join(problems))
 
 
 def _last_seconds(out: Path) -> dict[str, float]:

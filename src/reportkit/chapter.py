@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reportkit import charts, config, data, stats, tables
+from reportkit import charts, config, data, reads, stats, tables
 from reportkit.paths import codes_dir, project_root
 
 NO_CACHE_ENV = "REPORTKIT_NO_DATA_CACHE"
@@ -133,6 +133,7 @@ def load_dataset(notifications: Path, children: Path, root: Path | None = None) 
 
 def open_chapter(period: str, tables_dir: str = "") -> Chapter:
     """Load the params of ``period`` and its validated data; set the house chart style."""
+    reads.record_from_environment()  # in a build: which files this notebook reads
     params = config.load_period(period)
     dataset = load_dataset(params.data_path("notifications"), params.data_path("children"))
     notifications = stats.select_period(dataset.notifications, params.period.start,
