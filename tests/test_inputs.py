@@ -438,3 +438,45 @@ def test_a_broken_params_file_of_another_period_is_refused(
     code, output = run(project, monkeypatch, "build", "--year", "2020", "--engine", "pandoc")
     _check(code, output, words)
     assert _published(project) == []
+
+
+POPULATION = "data/reference/population_ethnicity.csv"
+CODES = "data/codes"
+
+REFERENCE_CASES: list[tuple[str, Edit, tuple[str, ...]]] = [
+    ("population empty", text(POPULATION, ""), ("population_ethnicity.csv", "header")),
+    ("population other columns", text(POPULATION, "a,b\n1,2\n"),
+     ("population_ethnicity.csv", "ethnicity_group")),
+    ("population share not a number", replace(POPULATION, "72.5", "lots"),
+     ("population_ethnicity.csv", "line 2", "population_share_pct")),
+    ("population shares do not sum", replace(POPULATION, "72.5", "62.5"),
+     ("population_ethnicity.csv", "sum to 90")),
+    ("population group missing", replace(POPULATION, "White,Other White,5.0,illustrative\n", ""),
+     ("population_ethnicity.csv", "no row for Other White")),
+    ("population status", replace(POPULATION, "72.5,illustrative", "72.5,guess"),
+     ("population_ethnicity.csv", "line 2", "status")),
+    ("population not UTF-8", text(POPULATION, b"\xff\xfe\x00"), ("population_ethnicity.csv",)),
+    ("code list empty", text(f"{CODES}/outcome.csv", ""), ("outcome.csv", "no codes")),
+    ("code list missing", lambda root: (root / CODES / "sex.csv").unlink(), ("sex.csv",)),
+    ("code list wrong columns", text(f"{CODES}/regions.csv", "code,name\nE1,North\n"),
+     ("regions.csv", "region_code")),
+    ("code list repeated code", append(f"{CODES}/outcome.csv", "death,Death again,x\n"),
+     ("outcome.csv", "more than once: death")),
+    ("params key a list", append(PARAMS, "? [a]\n: 2\n"), ("2020.yml", "plain name")),
+    ("params nested too deeply", append(PARAMS, "w: " + "[" * 5000 + "]" * 5000 + "\n"),
+     ("2020.yml", "nested")),
+    ("id with other digits", cell(CHILDREN, 2, "child_id", "C\u0661\u0662\u0663\u0664\u0665\u0666"),
+     ("children.csv line 2", "child_id")),
+]
+
+
+@pytest.mark.parametrize(("edit", "words"), [c[1:] for c in REFERENCE_CASES],
+                         ids=[c[0] for c in REFERENCE_CASES])
+def test_malformed_reference_tables_and_code_lists_are_refused(
+    project: Path, monkeypatch, edit: Edit, words: tuple[str, ...]
+) -> None:
+    edit(project)
+    _check(*run(project, monkeypatch, "validate", "--year", "2020"), words)
+    code, output = run(project, monkeypatch, "build", "--year", "2020", "--engine", "pandoc")
+    _check(code, output, words)
+    assert _published(project) == []

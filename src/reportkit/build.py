@@ -226,10 +226,13 @@ def validate_data(plan_: Plan) -> None:
     and every comparison range have notifications."""
     from reportkit import stats
     from reportkit.chapter import load_dataset
+    from reportkit.reference import check_population
 
     notifications_file = plan_.params.data_path("notifications", plan_.root)
     dataset = load_dataset(notifications_file, plan_.params.data_path("children", plan_.root),
                            root=plan_.root)
+    check_population(plan_.params.data_path("population", plan_.root),
+                     plan_.root / "data" / "codes")
     ranges = [("period", plan_.params.period)]
     for index, comparison in enumerate(plan_.params.comparisons):
         ranges += [(f"comparisons[{index}].current", comparison.current),

@@ -213,6 +213,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
         files = {"notifications": files[data.NOTIFICATIONS_FILE],
                  "children": files[data.CHILDREN_FILE]}
     dataset = data.load(**files)  # raises DataValidationError listing every problem
+    if args.period:
+        from reportkit.reference import check_population
+
+        check_population(params.data_path("population"))
     print(f"{files['notifications']}, {files['children']}: valid "
           f"({len(dataset.notifications)} notifications, {len(dataset.children)} children)")
     return 0

@@ -205,6 +205,10 @@ def _read_yaml(path: Path) -> object:
         return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
     except (yaml.YAMLError, ValueError) as exc:  # ValueError: an explicit !!timestamp tag
         raise ParamsError(f"{path}: not valid YAML: {exc}") from None
+    except TypeError:  # a list or mapping used as a key
+        raise ParamsError(f"{path}: not valid params: every key must be a plain name") from None
+    except RecursionError:
+        raise ParamsError(f"{path}: not valid params: values are nested too deeply") from None
 
 
 def load(path: Path, root: Path | None = None, *, check_files: bool = True) -> PeriodParams:

@@ -61,7 +61,7 @@ FATAL = "death"
 NON_FATAL: tuple[str, ...] = ("serious_harm", "other")
 
 _ID_PATTERNS = ID_PATTERNS
-_ISO_DATE = r"\d{4}-\d{2}-\d{2}"
+_ISO_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 _DATE_FORMAT = "%Y-%m-%d"
 
 
@@ -358,7 +358,7 @@ def _parse_dates(values: pd.Series) -> pd.Series:
 
 def _parse_ints(values: pd.Series) -> pd.Series:
     """Whole numbers (optionally negative) as floats; anything else becomes NaN."""
-    whole = values.str.fullmatch(r"-?\d+")
+    whole = values.str.fullmatch(r"-?[0-9]+")
     return pd.to_numeric(values.where(whole), errors="coerce")
 
 
@@ -549,6 +549,7 @@ def _inspect(
     codes_folder: Path | None,
 ) -> tuple[list[Problem], dict[str, _Table]]:
     """All problems, and the tables read as strings (when readable), by role."""
+    code_lists.check(codes_folder)  # unusable code lists: a UserError naming the file
     lists = _CodeLists(codes_folder)
     problems: list[Problem] = []
     tables: dict[str, _Table] = {}

@@ -23,7 +23,7 @@ EARLIEST_INCIDENT_DATE = date(2018, 1, 1)
 #: Inclusive range of ``age_years``.
 AGE_RANGE: tuple[int, int] = (0, 17)
 #: Id formats: a letter and 6 digits.
-ID_PATTERNS = {"notification_id": r"N\d{6}", "child_id": r"C\d{6}"}
+ID_PATTERNS = {"notification_id": r"N[0-9]{6}", "child_id": r"C[0-9]{6}"}
 
 Kind = Literal["id", "date", "text", "code", "flag", "integer"]
 
