@@ -201,15 +201,18 @@ PARAMS_CASES: list[tuple[str, Edit, tuple[str, ...]]] = [
     ("period before the data", param(DATES,
                                      "start: 2017-01-01, end: 2020-12-31"),
      ("2020.yml", "period", "2018-07-01")),
-    ("period without notifications", param(DATES,
-                                           "start: 2031-01-01, end: 2031-12-31"),
-     ("2020.yml", "'period'", "no notifications")),
     ("period a list", param(PERIOD_LINE, "period: [2020-01-01, 2020-12-31]"),
      ("2020.yml", "period")),
     ("period missing", param(PERIOD_LINE, ""), ("2020.yml", "'period' is required")),
     ("title a number", param("title: \"Child", "title: 12\nx: \"Child"), ("2020.yml", "title")),
     ("id a number", param("id: \"2020\"", "id: 2020"), ("2020.yml", "id")),
     ("id mismatch", param("id: \"2020\"", "id: \"2021\""), ("2020.yml", "'id'", "2021")),
+    ("title empty", param("title: \"Child", "title: \" \"\nz: \"Child"), ("2020.yml", "title")),
+    ("label empty", param("label: \"2020\"\n", "label: \"\"\n"), ("2020.yml", "label")),
+    ("time_period of another year", param("time_period: \"2020\"", "time_period: \"2019\""),
+     ("2020.yml", "time_period", "2019")),
+    ("period in another year than the id", param(DATES, "start: 2019-01-01, end: 2019-12-31"),
+     ("2020.yml", "'id'", "2019")),
     ("covid_period a string", param("covid_period: true", "covid_period: \"yes\""),
      ("2020.yml", "covid_period")),
     ("covid_period a number", param("covid_period: true", "covid_period: 1"),
@@ -413,9 +416,7 @@ def test_another_periods_params_file_changes_the_keys(project: Path) -> None:
     from reportkit.build import plan
 
     before = plan("2023-24", project, "pandoc")
-    body = (project / "params/2023-24.yml").read_text(encoding="utf-8")
-    (project / "params/2024.yml").write_text(body.replace('id: "2023-24"', 'id: "2024"'),
-                                             encoding="utf-8")
+    _write_future_period(project, "2024")
     added = plan("2023-24", project, "pandoc")
     assert added.job_keys["08_trends"] != before.job_keys["08_trends"]
     assert added.build_key != before.build_key
@@ -479,4 +480,20 @@ def test_malformed_reference_tables_and_code_lists_are_refused(
     _check(*run(project, monkeypatch, "validate", "--year", "2020"), words)
     code, output = run(project, monkeypatch, "build", "--year", "2020", "--engine", "pandoc")
     _check(code, output, words)
+    assert _published(project) == []
+
+
+def _write_future_period(project: Path, year: str) -> None:
+    """params/<year>.yml: a calendar year after the data end (valid params, no rows)."""
+    body = (project / PARAMS).read_text(encoding="utf-8").replace("2020", year)
+    body = body.replace("comparisons:", "comparisons: []\nold:").replace("covid_period: true",
+                                                                          "covid_period: false")
+    body = body.split("old:")[0] + "publication" + body.split("publication", 1)[1]
+    (project / "params" / f"{year}.yml").write_text(body, encoding="utf-8")
+
+
+def test_a_period_without_notifications_is_refused(project: Path, monkeypatch) -> None:
+    _write_future_period(project, "2031")
+    code, output = run(project, monkeypatch, "build", "--year", "2031", "--engine", "pandoc")
+    _check(code, output, ("2031.yml", "'period'", "no notifications"))
     assert _published(project) == []

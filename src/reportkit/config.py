@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import yaml
 from pydantic import (
@@ -17,6 +17,7 @@ from pydantic import (
     Field,
     StrictBool,
     StrictInt,
+    StringConstraints,
     ValidationError,
     field_validator,
     model_validator,
@@ -29,6 +30,9 @@ from reportkit.paths import params_dir, project_root
 PERIOD_ID_PATTERN = r"^[0-9]{4}(-[0-9]{2})?$"
 #: No report period or comparison range may start before the Panel's start (the data's start).
 EARLIEST_DATE = dt.date(2018, 7, 1)
+
+#: Text the report shows: not empty, not only spaces.
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 TIME_IDENTIFIERS = (
     "Calendar year",
@@ -47,7 +51,7 @@ class DateRange(_Strict):
 
     start: dt.date
     end: dt.date
-    label: str = Field(min_length=1, description="How the text names this range")
+    label: Text = Field(description="How the text names this range")
 
     @model_validator(mode="after")
     def _end_not_before_start(self) -> DateRange:
@@ -69,7 +73,7 @@ class Comparison(_Strict):
     """Two ranges compared: counts, change and a rate ratio."""
 
     id: str = Field(pattern=r"^[a-z][a-z0-9]*$", description="Short id used in fact names")
-    title: str
+    title: Text
     current: DateRange
     previous: DateRange
 
@@ -95,8 +99,8 @@ class PeriodParams(_Strict):
     """Everything that makes one period's report differ from another's."""
 
     id: str = Field(pattern=PERIOD_ID_PATTERN)
-    title: str
-    label: str
+    title: Text
+    label: Text
     time_period: str = Field(pattern=r"^[0-9]{4}([0-9]{2})?$", description="EES time_period")
     time_identifier: Literal[TIME_IDENTIFIERS]  # type: ignore[valid-type]
     period: DateRange
@@ -115,6 +119,19 @@ class PeriodParams(_Strict):
         if duplicates:
             raise ValueError(f"comparison ids must be unique; repeated: {', '.join(duplicates)}")
         return value
+
+    @model_validator(mode="after")
+    def _years_agree(self) -> PeriodParams:
+        """The id and the open-data time_period name the year the period starts in."""
+        year = self.period.start.year
+        if int(self.id[:4]) != year:
+            raise ValueError(f"key 'id' is {self.id!r} but period.start is in {year}; the id "
+                             "names the year the period starts in")
+        expected = (str(year), f"{year}{(year + 1) % 100:02d}")
+        if self.time_period not in expected:
+            raise ValueError(f"key 'time_period' is {self.time_period!r}, which does not match "
+                             f"period.start ({self.period.start}); use {' or '.join(expected)}")
+        return self
 
     @model_validator(mode="after")
     def _comparisons_the_narrative_quotes(self) -> PeriodParams:
