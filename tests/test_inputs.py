@@ -205,7 +205,7 @@ PARAMS_CASES: list[tuple[str, Edit, tuple[str, ...]]] = [
      ("2020.yml", "period")),
     ("period missing", param(PERIOD_LINE, ""), ("2020.yml", "'period' is required")),
     ("title a number", param("title: \"Child", "title: 12\nx: \"Child"), ("2020.yml", "title")),
-    ("id a number", param("id: \"2020\"", "id: 2020"), ("2020.yml", "id")),
+    ("id a number", param("id: \"2020\"", "id: 2020"), ("2020.yml", "id", "in quotes")),
     ("id mismatch", param("id: \"2020\"", "id: \"2021\""), ("2020.yml", "'id'", "2021")),
     ("title empty", param("title: \"Child", "title: \" \"\nz: \"Child"), ("2020.yml", "title")),
     ("label empty", param("label: \"2020\"\n", "label: \"\"\n"), ("2020.yml", "label")),

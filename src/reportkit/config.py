@@ -177,7 +177,10 @@ def _describe(error: dict) -> str:
         return f"key '{where}' is required but missing"
     if not error["loc"]:  # a rule across keys: the whole mapping as input says nothing useful
         return error["msg"].removeprefix("Value error, ")
-    return f"key '{where}': {error['msg']} (got {error.get('input')!r})"
+    hint = ""
+    if error["type"] == "string_type" and isinstance(error.get("input"), int | float | bool):
+        hint = "; write it in quotes, e.g. \"2020\""
+    return f"key '{where}': {error['msg']} (got {error.get('input')!r}){hint}"
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):

@@ -250,6 +250,9 @@ def _read(path: Path, expected: Sequence[str]) -> tuple[_Table | None, list[Prob
     except UnicodeDecodeError as exc:
         message = f"is not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8 CSV"
         return None, [Problem(name, None, None, None, message)]
+    except OSError as exc:  # e.g. no permission to read it
+        message = f"cannot be read ({exc.strerror or exc}); check the file's permissions"
+        return None, [Problem(name, None, None, None, message)]
 
     if not records:
         problems.append(
