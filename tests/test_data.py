@@ -22,6 +22,7 @@ from reportkit.data import (
     load,
     validate,
 )
+from reportkit.datadict import CHILD_TABLE, NOTIFICATION_TABLE
 from reportkit.errors import DataValidationError, UserError
 from reportkit.paths import data_dir
 
@@ -601,3 +602,18 @@ def test_the_dictionary_states_every_rule_and_column() -> None:
         assert rule.text.replace("|", "\\|") in text
     for column in NOTIFICATION_COLUMNS + CHILD_COLUMNS:
         assert f"| `{column}` |" in text
+
+
+@pytest.mark.parametrize(
+    ("file", "column"),
+    [("notifications.csv", c.name) for c in NOTIFICATION_TABLE if not c.optional]
+    + [("children.csv", c.name) for c in CHILD_TABLE],
+)
+def test_every_required_column_refuses_an_empty_cell(
+    make_data: Callable[..., Path], file: str, column: str
+) -> None:
+    """The column rule "required" the dictionary states for each column is enforced."""
+    table = 0 if file == "notifications.csv" else 1
+    problems = validate(make_data(lambda n, c: (n, c)[table][1].update({column: ""})))
+    assert (file, 3, column, "") in _found(problems)
+    assert any(p.column == column and "empty" in p.message for p in problems)
