@@ -74,7 +74,8 @@ def test_a_valid_file_written_in_the_test_loads(tmp_path: Path) -> None:
         (lambda b: b.update(time_identifier="Academic year"), "key 'time_identifier'"),
         (lambda b: b["data"].update(children="/no/such/children.csv"),
          "key 'data.children': file /no/such/children.csv not found"),
-        (lambda b: b.update(id="2018"), "key 'id' is '2018' but the file is named 2019.yml"),
+        (lambda b: b.update(id="2018"), "key 'id' is '2018'"),
+        (lambda b: b.update(time_period="2018"), "key 'time_period' is '2018'"),
         (lambda b: b.update(covid_period=True), "needs one with id 'half'"),
     ],
 )

@@ -22,6 +22,7 @@ from reportkit.data import (
     load,
     validate,
 )
+from reportkit.datadict import CHILD_TABLE, NOTIFICATION_TABLE
 from reportkit.errors import DataValidationError, UserError
 from reportkit.paths import data_dir
 
@@ -81,6 +82,7 @@ def _valid_tables() -> tuple[list[Row], list[Row]]:
             3,
             outcome="other",
             form_of_harm="neglect",
+            neglect_feature="1",
             notification_date="2018-07-01",
             incident_date="2018-01-01",
             rapid_review_date="",
@@ -250,13 +252,23 @@ def test_load_raises_with_every_problem(make_data: Callable[..., Path]) -> None:
 # Individual rules
 
 
-def test_missing_files_name_the_command(tmp_path: Path) -> None:
+def test_missing_files_never_suggest_a_destructive_step(tmp_path: Path) -> None:
     problems = validate(tmp_path)
     assert [(p.file, p.row) for p in problems] == [
         ("notifications.csv", None),
         ("children.csv", None),
     ]
-    assert all("reportkit synth" in str(p) for p in problems)
+    assert all("file not found" in str(p) and "synth" not in str(p) for p in problems)
+
+
+def test_the_named_files_are_read_not_the_default_names(make_data: Callable[..., Path]) -> None:
+    good = make_data()
+    bad = make_data(lambda n, c: n[0].update(outcome="deth"))
+    renamed = good / "notifications-2020.csv"
+    (bad / "notifications.csv").rename(renamed)
+    problems = validate(good, notifications=renamed)
+    assert _found(problems) == {("notifications-2020.csv", 2, "outcome", "deth")}
+    assert validate(notifications=good / "notifications.csv", children=good / "children.csv") == []
 
 
 def test_one_missing_file_still_checks_the_other(make_data: Callable[..., Path]) -> None:
@@ -510,3 +522,98 @@ def test_broken_quoting_reports_the_line(make_data: Callable[..., Path]) -> None
     problems = validate(folder)
     assert ("children.csv", 3, None, None) in _found(problems)
     assert "not valid CSV" in str(problems[0])
+
+
+# ---------------------------------------------------------------------------------------------
+# The rules table (reportkit.rules) and the generated data dictionary
+
+
+def _other_region(row: Row) -> str:
+    return next(code for code in codes.codes("regions") if code != row["region_code"])
+
+
+#: One example per declared rule: an edit of the valid tables, and the problem it must raise.
+RULE_EXAMPLES: dict[str, tuple[Callable[[list[Row], list[Row]], None], tuple]] = {
+    "unique_notification_id": (lambda n, c: n[3].update(notification_id="N000003"),
+                               ("notifications.csv", 5, "notification_id")),
+    "notification_has_children": (lambda n, c: c.pop(),
+                                  ("notifications.csv", 5, "notification_id")),
+    "incident_not_after_notification": (lambda n, c: n[0].update(incident_date="2020-05-02"),
+                                        ("notifications.csv", 2, "incident_date")),
+    "la_name_matches": (lambda n, c: n[0].update(la_name="Nowhere"),
+                        ("notifications.csv", 2, "la_name")),
+    "region_of_authority": (lambda n, c: n[0].update(region_code=_other_region(n[0])),
+                            ("notifications.csv", 2, "region_code")),
+    "region_name_matches": (lambda n, c: n[0].update(region_name="Nowhere"),
+                            ("notifications.csv", 2, "region_name")),
+    "cause_of_death_for_deaths": (lambda n, c: n[0].update(cause_of_death=""),
+                                  ("notifications.csv", 2, "cause_of_death")),
+    "form_of_harm_for_non_fatal": (lambda n, c: n[1].update(form_of_harm=""),
+                                   ("notifications.csv", 3, "form_of_harm")),
+    "non_accidental_injury_is_physical_serious_harm": (
+        lambda n, c: n[2].update(non_accidental_injury="1"),
+        ("notifications.csv", 4, "non_accidental_injury")),
+    "neglect_feature_with_neglect": (lambda n, c: n[2].update(neglect_feature="0"),
+                                     ("notifications.csv", 4, "neglect_feature")),
+    "review_not_before_notification": (lambda n, c: n[1].update(rapid_review_date="2020-04-30"),
+                                       ("notifications.csv", 3, "rapid_review_date")),
+    "decision_follows_review": (lambda n, c: n[2].update(local_review_decision="lcspr"),
+                                ("notifications.csv", 4, "local_review_decision")),
+    "unique_child_id": (lambda n, c: c[1].update(child_id="C000001"),
+                        ("children.csv", 3, "child_id")),
+    "child_of_a_notification": (lambda n, c: c[0].update(notification_id="N000099"),
+                                ("children.csv", 2, "notification_id")),
+}
+
+
+def test_every_declared_rule_has_an_example() -> None:
+    from reportkit.rules import RULES
+
+    assert sorted(RULE_EXAMPLES) == sorted(rule.id for rule in RULES)
+
+
+@pytest.mark.parametrize("rule_id", sorted(RULE_EXAMPLES))
+def test_each_rule_is_enforced(make_data: Callable[..., Path], rule_id: str) -> None:
+    from reportkit.rules import RULES
+
+    edit, where = RULE_EXAMPLES[rule_id]
+    problems = validate(make_data(edit))
+    assert where in {(p.file, p.row, p.column) for p in problems}
+    declared = next(rule for rule in RULES if rule.id == rule_id)
+    assert (declared.file, declared.column) == (where[0], where[2])
+
+
+def test_the_documented_dictionary_is_the_declared_one() -> None:
+    """data/README.md and docs/architecture.md hold the dictionary generated from the code
+    (``python -m reportkit.datadict`` rewrites them)."""
+    from reportkit import datadict
+
+    repo = Path(__file__).resolve().parents[1]
+    for name in datadict.DOCUMENTS:
+        assert datadict.section() in (repo / name).read_text(encoding="utf-8"), name
+
+
+def test_the_dictionary_states_every_rule_and_column() -> None:
+    from reportkit import datadict
+    from reportkit.rules import RULES
+
+    text = datadict.markdown()
+    for rule in RULES:
+        assert rule.text.replace("|", "\\|") in text
+    for column in NOTIFICATION_COLUMNS + CHILD_COLUMNS:
+        assert f"| `{column}` |" in text
+
+
+@pytest.mark.parametrize(
+    ("file", "column"),
+    [("notifications.csv", c.name) for c in NOTIFICATION_TABLE if not c.optional]
+    + [("children.csv", c.name) for c in CHILD_TABLE],
+)
+def test_every_required_column_refuses_an_empty_cell(
+    make_data: Callable[..., Path], file: str, column: str
+) -> None:
+    """The column rule "required" the dictionary states for each column is enforced."""
+    table = 0 if file == "notifications.csv" else 1
+    problems = validate(make_data(lambda n, c: (n, c)[table][1].update({column: ""})))
+    assert (file, 3, column, "") in _found(problems)
+    assert any(p.column == column and "empty" in p.message for p in problems)

@@ -459,3 +459,47 @@ def test_working_days_between_requires_matching_index() -> None:
         working_days_between(
             pd.Series(["2020-01-06"], index=[1]), pd.Series(["2020-01-07"], index=[2])
         )
+
+
+# --- trend periods ----------------------------------------------------------------------------
+
+
+def _span(start: str, end: str) -> tuple[date, date]:
+    return date.fromisoformat(start), date.fromisoformat(end)
+
+
+SHIPPED_SPANS = {
+    "2018-19": _span("2018-07-01", "2019-11-30"), "2020": _span("2020-01-01", "2020-12-31"),
+    "2021": _span("2021-01-01", "2021-12-31"), "2022-23": _span("2022-04-01", "2023-03-31"),
+    "2023-24": _span("2023-04-01", "2024-03-31"),
+}
+
+
+def test_trend_periods_end_by_the_current_end_in_order() -> None:
+    from reportkit.stats import trend_periods
+
+    assert trend_periods(SHIPPED_SPANS, "2021") == ["2018-19", "2020", "2021"]
+    assert trend_periods(SHIPPED_SPANS, "2023-24") == list(SHIPPED_SPANS)
+
+
+def test_a_half_year_inside_a_year_is_not_counted_again() -> None:
+    """Seen: a half-year period inside the current year became its own row of the trend."""
+    from reportkit.stats import trend_periods
+
+    spans = {**SHIPPED_SPANS, "2020-21": _span("2020-04-01", "2020-09-30")}
+    assert trend_periods(spans, "2021") == ["2018-19", "2020", "2021"]
+    assert trend_periods(spans, "2020") == ["2018-19", "2020"]
+    # The half-year's own report: the year around it overlaps, so it is left out.
+    assert trend_periods(spans, "2020-21") == ["2018-19", "2020-21"]
+
+
+def test_of_overlapping_periods_the_later_or_longer_is_kept() -> None:
+    from reportkit.stats import trend_periods
+
+    spans = {"a": _span("2020-01-01", "2020-12-31"), "b": _span("2020-07-01", "2021-06-30"),
+             "c": _span("2021-07-01", "2022-06-30"), "h": _span("2021-01-01", "2021-06-30")}
+    assert trend_periods(spans, "c") == ["b", "c"]
+    spans["y"] = _span("2021-01-01", "2022-06-30")
+    assert trend_periods(spans, "c") == ["a", "c"] or trend_periods(spans, "c") == ["b", "c"]
+    with pytest.raises(ValueError, match="not among"):
+        trend_periods(spans, "zzz")

@@ -222,3 +222,33 @@ def test_every_period_has_2020_like_structure(dataset: Dataset, block) -> None:
     assert abs(notes["domestic_abuse"].mean() - 202 / 482) < 0.02
     assert abs((children["age_years"] == 0).mean() - 180 / 514) < 0.08
     assert abs((children["sex"] == "male").mean() - 272 / 514) < 0.03
+
+
+# --- never over real data ---------------------------------------------------------------------
+
+
+def test_the_shipped_files_are_recorded_as_written_by_synth() -> None:
+    from reportkit.synth import written_by_synth
+
+    assert all(written_by_synth(data_dir() / name) for name in ("notifications.csv",
+                                                                "children.csv"))
+
+
+def test_synth_refuses_to_overwrite_data_it_did_not_write(tmp_path: Path) -> None:
+    from reportkit.errors import UserError
+
+    write(tmp_path)
+    write(tmp_path)  # its own files: rewritten
+    edited = tmp_path / "children.csv"
+    edited.write_text(edited.read_text(encoding="utf-8") + "C999999,N000001,4,male,WBRI\n",
+                      encoding="utf-8")
+    before = edited.read_bytes()
+    with pytest.raises(UserError, match="children.csv: not written by `reportkit synth`"):
+        write(tmp_path)
+    assert edited.read_bytes() == before
+    (tmp_path / "synthetic.sha256").unlink()
+    (tmp_path / "children.csv").unlink()
+    with pytest.raises(UserError, match="--force"):
+        write(tmp_path)  # notifications.csv is no longer known to be synthetic
+    assert write(tmp_path, force=True)
+    assert (tmp_path / "children.csv").read_bytes() == (data_dir() / "children.csv").read_bytes()

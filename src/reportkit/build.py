@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from reportkit import config, execute
+from reportkit import config, execute, reads
 from reportkit.errors import BuildError, BuildLockedError, NotebookError, UserError
 from reportkit.paths import output_dir, project_root
 
@@ -70,12 +70,29 @@ def notebook_sources(root: Path) -> list[Path]:
     return sorted((root / "notebooks").glob(NOTEBOOK_GLOB))
 
 
+def params_files(root: Path) -> list[Path]:
+    """Every params file: the trends chapter reads them all (``config.available_periods``)."""
+    return sorted((root / "params").glob("*.yml"))
+
+
 def data_inputs(params: config.PeriodParams, params_file: Path, root: Path) -> list[Path]:
-    """Every file a notebook reads: params, data, code lists, reference tables."""
-    files = [params_file] + [params.data_path(n, root) for n in ("notifications", "children",
-                                                                  "population")]
+    """Every file a notebook reads: every period's params, the data, code lists, reference
+    tables. A notebook's key covers them all, so another period's new or edited params file
+    makes the trends chapter run again."""
+    files = params_files(root)
+    files += [params.data_path(n, root) for n in ("notifications", "children", "population")]
     files += sorted((root / "data" / "codes").glob("*.csv"))
     return files
+
+
+def check_other_params(root: Path) -> None:
+    """Every params file in ``params/`` is valid and named by a period id (the trends chapter
+    reads each one): a broken one is a user error now, not a failed notebook later."""
+    for path in params_files(root):
+        if not config.is_period_id(path.stem):
+            raise UserError(f"{path}: the file name is not a period id (YYYY or YYYY-YY, as "
+                            "its key 'id'); rename it, or move it out of params/")
+        config.load(path, root)
 
 
 def report_sources(root: Path) -> list[Path]:
@@ -118,6 +135,7 @@ def plan(period: str, root: Path, engine: str = "auto") -> Plan:
     """Read and check the params, and hash every input (cheap: no heavy imports)."""
     params_file = config.params_path(period, root)
     params = config.load_period(period, root)
+    check_other_params(root)
     notebooks = notebook_sources(root)
     if not notebooks:
         raise UserError(f"no notebooks found in {root / 'notebooks'}")
@@ -208,9 +226,13 @@ def validate_data(plan_: Plan) -> None:
     and every comparison range have notifications."""
     from reportkit import stats
     from reportkit.chapter import load_dataset
+    from reportkit.reference import check_population
 
     notifications_file = plan_.params.data_path("notifications", plan_.root)
-    dataset = load_dataset(notifications_file.parent, root=plan_.root)
+    dataset = load_dataset(notifications_file, plan_.params.data_path("children", plan_.root),
+                           root=plan_.root)
+    check_population(plan_.params.data_path("population", plan_.root),
+                     plan_.root / "data" / "codes")
     ranges = [("period", plan_.params.period)]
     for index, comparison in enumerate(plan_.params.comparisons):
         ranges += [(f"comparisons[{index}].current", comparison.current),
@@ -241,8 +263,31 @@ def execute_notebooks(plan_: Plan, staging: Path, *, jobs: int, force: bool, on_
     previous = _last_seconds(output_dir(plan_.period, plan_.root))
     job_list.sort(key=lambda job: -previous.get(job.name, 0.0))  # longest first (stable)
     results = execute.run_all(job_list, cache, reuse=not force, max_workers=jobs,
-                              on_done=on_done, environment={"REPORTKIT_ROOT": str(plan_.root)})
+                              on_done=on_done, environment={"REPORTKIT_ROOT": str(plan_.root),
+                                                            reads.ENV: str(plan_.root)})
+    check_reads(plan_, job_list, [r for r in results if not r.cached], cache.folder)
     return sorted(results, key=lambda result: result.name)
+
+
+def check_reads(plan_: Plan, jobs: list[execute.NotebookJob], executed: list,
+                cache_folder: Path) -> None:
+    """Every project file an executed notebook read is among the inputs of its key; else the
+    run is dropped from the cache and the build fails (a change to that file would go
+    unnoticed)."""
+    covered = [*data_inputs(plan_.params, plan_.params_file, plan_.root), *plan_.notebooks,
+               *execute.library_files()]
+    by_name = {job.name: job for job in jobs}
+    problems = []
+    for result in executed:
+        log = by_name[result.name].workdir / reads.LOG_NAME
+        missing = reads.uncovered(reads.recorded(log), covered, plan_.root)
+        if missing:
+            shutil.rmtree(cache_folder / result.name, ignore_errors=True)
+            names = ", ".join(str(path.relative_to(plan_.root)) for path in missing)
+            problems.append(f"notebook {result.name} read {names}, which its cache key does "
+                            "not cover; add it to reportkit.build.data_inputs")
+    if problems:
+        raise BuildError("\n".join(problems))
 
 
 def _last_seconds(out: Path) -> dict[str, float]:
@@ -404,17 +449,16 @@ def build(
             result.up_to_date = True
             result.seconds = time.perf_counter() - started
             return result
+        timings: dict[str, float] = {}
+        mark = time.perf_counter()
+        step("validating data and checking the narrative")
+        validate_data(the_plan)  # bad input is refused before a staging folder exists
+        lint_report(the_plan)
+        timings["validate"] = time.perf_counter() - mark
         staging = out.with_name(f".staging-{period}")
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(parents=True)
-        timings: dict[str, float] = {}
         try:
-            mark = time.perf_counter()
-            step("validating data and checking the narrative")
-            validate_data(the_plan)
-            lint_report(the_plan)
-            timings["validate"] = time.perf_counter() - mark
-
             mark = time.perf_counter()
             step(f"executing {len(the_plan.notebooks)} notebooks")
             result.notebooks = execute_notebooks(

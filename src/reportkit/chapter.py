@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reportkit import charts, config, data, stats, tables
+from reportkit import charts, config, data, reads, stats, tables
 from reportkit.paths import codes_dir, project_root
 
 NO_CACHE_ENV = "REPORTKIT_NO_DATA_CACHE"
@@ -94,18 +94,18 @@ class Chapter:
         )
 
 
-def _dataset_key(folder: Path, codes: Path) -> str:
+def _dataset_key(files: list[Path], codes: Path) -> str:
     """A content hash of everything validation depends on: data, code lists, validator code."""
     digest = hashlib.sha256()
-    files = [folder / data.NOTIFICATIONS_FILE, folder / data.CHILDREN_FILE, Path(data.__file__)]
-    for path in files + sorted(codes.glob("*.csv")):
+    for path in [*files, *data.validator_files(), *sorted(codes.glob("*.csv"))]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
-def load_dataset(folder: Path, root: Path | None = None) -> data.Dataset:
-    """Validated data, from a local cache keyed by content hash when one exists.
+def load_dataset(notifications: Path, children: Path, root: Path | None = None) -> data.Dataset:
+    """Validated data from the two files, from a local cache keyed by content hash when one
+    exists.
 
     Validation is deterministic, so the same bytes always validate the same way: the first
     notebook of a build validates and caches, the others load the cached typed tables.
@@ -113,13 +113,16 @@ def load_dataset(folder: Path, root: Path | None = None) -> data.Dataset:
     """
     root = root or project_root()
     codes = codes_dir(root)
-    if os.environ.get(NO_CACHE_ENV):
-        return data.load(folder, codes_folder=codes)
-    cache = root / ".reportkit-cache" / "datasets" / f"{_dataset_key(folder, codes)}.pkl"
+    files = {"notifications": notifications, "children": children}
+    missing = [path for path in files.values() if not path.is_file()]
+    if os.environ.get(NO_CACHE_ENV) or missing:  # validation names a missing file
+        return data.load(**files, codes_folder=codes)
+    key = _dataset_key(list(files.values()), codes)
+    cache = root / ".reportkit-cache" / "datasets" / f"{key}.pkl"
     if cache.is_file():
         with cache.open("rb") as handle:
             return pickle.load(handle)
-    dataset = data.load(folder, codes_folder=codes)
+    dataset = data.load(**files, codes_folder=codes)
     cache.parent.mkdir(parents=True, exist_ok=True)
     partial = cache.with_suffix(f".{os.getpid()}.tmp")
     with partial.open("wb") as handle:
@@ -130,8 +133,9 @@ def load_dataset(folder: Path, root: Path | None = None) -> data.Dataset:
 
 def open_chapter(period: str, tables_dir: str = "") -> Chapter:
     """Load the params of ``period`` and its validated data; set the house chart style."""
+    reads.record_from_environment()  # in a build: which files this notebook reads
     params = config.load_period(period)
-    dataset = load_dataset(params.data_path("notifications").parent)
+    dataset = load_dataset(params.data_path("notifications"), params.data_path("children"))
     notifications = stats.select_period(dataset.notifications, params.period.start,
                                         params.period.end)
     children = stats.children_of(dataset.children, notifications)

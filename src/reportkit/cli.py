@@ -19,9 +19,20 @@ EXIT_HELP = """exit codes:
 """
 
 
-def _period_arg(parser: argparse.ArgumentParser) -> None:
+def _period_id(text: str) -> str:
+    """A period id, checked before anything touches the disk (argparse reports the error)."""
+    from reportkit.config import check_period_id
+    from reportkit.errors import ParamsError
+
+    try:
+        return check_period_id(text)
+    except ParamsError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _period_arg(parser: argparse.ArgumentParser, default: str | None = DEFAULT_PERIOD) -> None:
     parser.add_argument(
-        "--year", "--period", dest="period", default=DEFAULT_PERIOD, metavar="PERIOD",
+        "--year", "--period", dest="period", default=default, metavar="PERIOD", type=_period_id,
         help=f"report period: a params/<PERIOD>.yml file, e.g. 2020 or 2022-23 "
              f"(default: {DEFAULT_PERIOD})",
     )
@@ -106,9 +117,14 @@ def make_parser() -> argparse.ArgumentParser:
                     "value and what is allowed.",
         epilog=EXIT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    validate.add_argument("--data", type=Path, default=None, metavar="DIR",
-                          help="folder holding notifications.csv and children.csv "
-                               "(default: data/)")
+    source = validate.add_mutually_exclusive_group()
+    source.add_argument("--data", type=Path, default=None, metavar="DIR",
+                        help="folder holding notifications.csv and children.csv "
+                             "(default: data/)")
+    source.add_argument("--year", "--period", dest="period", default=None, metavar="PERIOD",
+                        type=_period_id,
+                        help="validate the data files named by params/<PERIOD>.yml "
+                             "(data.notifications and data.children)")
 
     synth = sub.add_parser(
         "synth", help="write the calibrated synthetic dataset",
@@ -119,6 +135,9 @@ def make_parser() -> argparse.ArgumentParser:
     synth.add_argument("--seed", type=int, default=None, help="random seed (default: shipped)")
     synth.add_argument("--out", type=Path, default=None, metavar="DIR",
                        help="folder to write into (default: data/)")
+    synth.add_argument("--force", action="store_true",
+                       help="overwrite data files synth did not write, or that a params file "
+                            "with data.synthetic: false names (real data would be lost)")
 
     lint = sub.add_parser(
         "lint", help="check the narrative holds no typed number",
@@ -205,10 +224,23 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from reportkit import data
     from reportkit.paths import data_dir
 
-    folder = args.data or data_dir()
-    dataset = data.load(folder)  # raises DataValidationError listing every problem
-    print(f"{folder}: valid ({len(dataset.notifications)} notifications, "
-          f"{len(dataset.children)} children)")
+    if args.period:
+        from reportkit import config
+
+        params = config.load_period(args.period)
+        files = {"notifications": params.data_path("notifications"),
+                 "children": params.data_path("children")}
+    else:
+        files = data.data_files(args.data or data_dir())
+        files = {"notifications": files[data.NOTIFICATIONS_FILE],
+                 "children": files[data.CHILDREN_FILE]}
+    dataset = data.load(**files)  # raises DataValidationError listing every problem
+    if args.period:
+        from reportkit.reference import check_population
+
+        check_population(params.data_path("population"))
+    print(f"{files['notifications']}, {files['children']}: valid "
+          f"({len(dataset.notifications)} notifications, {len(dataset.children)} children)")
     return 0
 
 
@@ -217,9 +249,32 @@ def cmd_synth(args: argparse.Namespace) -> int:
     from reportkit.paths import data_dir
 
     kwargs = {} if args.seed is None else {"seed": args.seed}
-    for path in synth.write(args.out or data_dir(), **kwargs):
+    out = args.out or data_dir()
+    if not args.force:
+        _refuse_real_data(out)
+    for path in synth.write(out, force=args.force, **kwargs):
         print(f"wrote {path} (SYNTHETIC data)")
     return 0
+
+
+def _refuse_real_data(out: Path) -> None:
+    """Refuse to write synthetic rows over a file a period's params call real data."""
+    from reportkit import config, synth
+    from reportkit.errors import UserError
+
+    targets = {(out / name).resolve() for name in synth.DATA_FILES}
+    for period in config.available_periods():
+        path = config.params_path(period)
+        params = config.load(path, check_files=False)  # a broken params file is an error too
+        if params.data.synthetic:
+            continue
+        for name in ("notifications", "children"):
+            if params.data_path(name).resolve() in targets:
+                raise UserError(
+                    f"{path}: key 'data.synthetic' is false, and data.{name} is "
+                    f"{params.data_path(name)}: refusing to overwrite real data with synthetic "
+                    "rows. Write them elsewhere with --out DIR, or pass --force"
+                )
 
 
 def cmd_lint(args: argparse.Namespace) -> int:

@@ -6,14 +6,33 @@ A new period needs a new params file and new data rows, never a code change.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from reportkit.errors import ParamsError
 from reportkit.paths import params_dir, project_root
+
+#: A period id: ``YYYY`` or ``YYYY-YY``; also the name of its params file and output folder.
+PERIOD_ID_PATTERN = r"^[0-9]{4}(-[0-9]{2})?$"
+#: No report period or comparison range may start before the Panel's start (the data's start).
+EARLIEST_DATE = dt.date(2018, 7, 1)
+
+#: Text the report shows: not empty, not only spaces.
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 TIME_IDENTIFIERS = (
     "Calendar year",
@@ -32,12 +51,16 @@ class DateRange(_Strict):
 
     start: dt.date
     end: dt.date
-    label: str = Field(min_length=1, description="How the text names this range")
+    label: Text = Field(description="How the text names this range")
 
     @model_validator(mode="after")
     def _end_not_before_start(self) -> DateRange:
         if self.end < self.start:
             raise ValueError(f"end ({self.end}) is before start ({self.start})")
+        if self.start < EARLIEST_DATE:
+            raise ValueError(f"start ({self.start}) is before the data begin "
+                             f"({EARLIEST_DATE}, the Panel's start); a range must lie within "
+                             "the data, or its counts are too low")
         return self
 
     @property
@@ -50,7 +73,7 @@ class Comparison(_Strict):
     """Two ranges compared: counts, change and a rate ratio."""
 
     id: str = Field(pattern=r"^[a-z][a-z0-9]*$", description="Short id used in fact names")
-    title: str
+    title: Text
     current: DateRange
     previous: DateRange
 
@@ -58,7 +81,7 @@ class Comparison(_Strict):
 class DataPaths(_Strict):
     """Where the period's data live, relative to the project folder."""
 
-    synthetic: bool = Field(
+    synthetic: StrictBool = Field(
         True, description="The shipped synthetic dataset: every page of the report says so"
     )
     notifications: Path = Path("data/notifications.csv")
@@ -69,22 +92,22 @@ class DataPaths(_Strict):
 class Disclosure(_Strict):
     """Disclosure control: counts from 1 to ``threshold`` are suppressed in sub-national tables."""
 
-    threshold: int = Field(2, ge=1, le=10)
+    threshold: StrictInt = Field(2, ge=1, le=10)
 
 
 class PeriodParams(_Strict):
     """Everything that makes one period's report differ from another's."""
 
-    id: str = Field(pattern=r"^[0-9]{4}(-[0-9]{2})?$")
-    title: str
-    label: str
+    id: str = Field(pattern=PERIOD_ID_PATTERN)
+    title: Text
+    label: Text
     time_period: str = Field(pattern=r"^[0-9]{4}([0-9]{2})?$", description="EES time_period")
     time_identifier: Literal[TIME_IDENTIFIERS]  # type: ignore[valid-type]
     period: DateRange
-    covid_period: bool = False
+    covid_period: StrictBool = False
     comparisons: tuple[Comparison, ...] = ()
     publication_date: dt.date
-    rapid_review_expectation_days: int = Field(15, ge=1, le=60)
+    rapid_review_expectation_days: StrictInt = Field(15, ge=1, le=60)
     disclosure: Disclosure = Disclosure()
     data: DataPaths = DataPaths()
 
@@ -96,6 +119,19 @@ class PeriodParams(_Strict):
         if duplicates:
             raise ValueError(f"comparison ids must be unique; repeated: {', '.join(duplicates)}")
         return value
+
+    @model_validator(mode="after")
+    def _years_agree(self) -> PeriodParams:
+        """The id and the open-data time_period name the year the period starts in."""
+        year = self.period.start.year
+        if int(self.id[:4]) != year:
+            raise ValueError(f"key 'id' is {self.id!r} but period.start is in {year}; the id "
+                             "names the year the period starts in")
+        expected = (str(year), f"{year}{(year + 1) % 100:02d}")
+        if self.time_period not in expected:
+            raise ValueError(f"key 'time_period' is {self.time_period!r}, which does not match "
+                             f"period.start ({self.period.start}); use {' or '.join(expected)}")
+        return self
 
     @model_validator(mode="after")
     def _comparisons_the_narrative_quotes(self) -> PeriodParams:
@@ -141,20 +177,68 @@ def _describe(error: dict) -> str:
         return f"key '{where}' is required but missing"
     if not error["loc"]:  # a rule across keys: the whole mapping as input says nothing useful
         return error["msg"].removeprefix("Value error, ")
-    return f"key '{where}': {error['msg']} (got {error.get('input')!r})"
+    hint = ""
+    if error["type"] == "string_type" and isinstance(error.get("input"), int | float | bool):
+        hint = "; write it in quotes, e.g. \"2020\""
+    return f"key '{where}': {error['msg']} (got {error.get('input')!r}){hint}"
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """YAML's safe loader, refusing a key given twice in one mapping (YAML keeps the last).
+
+    Dates stay text, so that the model checks them and names the key of a bad one
+    (PyYAML's own date parsing raises on ``2020-13-01`` without saying where).
+    """
+
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers
+                if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+    def construct_mapping(self, node, deep=False):  # noqa: ANN001, ANN201 - PyYAML's signature
+        seen: set = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"key {key!r} appears more than once; keep one", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def _read_yaml(path: Path) -> object:
+    """The YAML document in ``path``; any problem reading it is a ``ParamsError``."""
+    if path.exists() and not path.is_file():
+        raise ParamsError(f"{path}: is not a file (a params file is a YAML file)")
+    if not path.is_file():
+        raise ParamsError(f"{path}: params file not found")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ParamsError(f"{path}: is not UTF-8 text ({exc.reason} at byte {exc.start}); "
+                          "save it as UTF-8") from None
+    except OSError as exc:
+        raise ParamsError(f"{path}: cannot be read ({exc.strerror})") from None
+    try:
+        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: an explicit !!timestamp tag
+        raise ParamsError(f"{path}: not valid YAML: {exc}") from None
+    except TypeError:  # a list or mapping used as a key
+        raise ParamsError(f"{path}: not valid params: every key must be a plain name") from None
+    except RecursionError:
+        raise ParamsError(f"{path}: not valid params: values are nested too deeply") from None
 
 
 def load(path: Path, root: Path | None = None, *, check_files: bool = True) -> PeriodParams:
     """Read and validate one params file; every problem is named with file and key."""
     path = Path(path)
-    if not path.is_file():
-        raise ParamsError(f"{path}: params file not found")
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ParamsError(f"{path}: not valid YAML: {exc}") from None
+    raw = _read_yaml(path)
     if not isinstance(raw, dict):
-        raise ParamsError(f"{path}: expected a mapping of keys to values")
+        got = "an empty file" if raw is None else f"a {type(raw).__name__}"
+        raise ParamsError(f"{path}: expected a mapping of keys to values (key: value lines), "
+                          f"got {got}")
     try:
         params = PeriodParams.model_validate(raw)
     except ValidationError as exc:
@@ -166,22 +250,42 @@ def load(path: Path, root: Path | None = None, *, check_files: bool = True) -> P
         for name in ("notifications", "children", "population"):
             data_file = params.data_path(name, root)
             if not data_file.is_file():
+                what = "is not a file" if data_file.exists() else "not found"
                 raise ParamsError(
-                    f"{path}: key 'data.{name}': file {data_file} not found "
-                    "(run `reportkit synth` to write the shipped synthetic data)"
+                    f"{path}: key 'data.{name}': file {data_file} {what}; correct the path "
+                    "(relative to the project folder) or restore the file"
                 )
     return params
 
 
+def is_period_id(text: object) -> bool:
+    """True for a period id: ``YYYY`` or ``YYYY-YY``."""
+    return isinstance(text, str) and re.fullmatch(PERIOD_ID_PATTERN, text) is not None
+
+
+def check_period_id(period: str, root: Path | None = None) -> str:
+    """``period`` if it is a period id (``YYYY`` or ``YYYY-YY``), else a ``ParamsError``.
+
+    Checked before anything touches the disk: the id names files and folders.
+    """
+    if not is_period_id(period):
+        known = ", ".join(available_periods(root)) or "none"
+        raise ParamsError(
+            f"{period!r} is not a period id: use YYYY or YYYY-YY, the name of a params/<id>.yml "
+            f"file without its folder or extension (known periods: {known})"
+        )
+    return period
+
+
 def params_path(period: str, root: Path | None = None) -> Path:
     """The params file of ``period`` (e.g. ``2020`` -> ``params/2020.yml``)."""
-    return params_dir(root) / f"{period}.yml"
+    return params_dir(root) / f"{check_period_id(period, root)}.yml"
 
 
 def load_period(period: str, root: Path | None = None) -> PeriodParams:
     """Load the params of ``period``; an unknown period lists the known ones."""
     path = params_path(period, root)
-    if not path.is_file():
+    if not path.exists():
         known = ", ".join(available_periods(root)) or "none"
         raise ParamsError(f"no params file for period {period!r} ({path}); known periods: {known}")
     return load(path, root)
@@ -189,4 +293,4 @@ def load_period(period: str, root: Path | None = None) -> PeriodParams:
 
 def available_periods(root: Path | None = None) -> list[str]:
     """The periods with a params file, in order."""
-    return sorted(p.stem for p in params_dir(root).glob("*.yml"))
+    return sorted(p.stem for p in params_dir(root).glob("*.yml") if is_period_id(p.stem))

@@ -23,75 +23,45 @@ if TYPE_CHECKING:
     import pandera.pandas as pa
 
 from reportkit import codes as code_lists
+from reportkit.datadict import (
+    AGE_RANGE,
+    CHILD_TABLE,
+    CHILDREN_FILE,
+    EARLIEST_INCIDENT_DATE,
+    FIRST_NOTIFICATION_DATE,
+    ID_PATTERNS,
+    NOTIFICATION_TABLE,
+    NOTIFICATIONS_FILE,
+)
 from reportkit.errors import DataValidationError
 from reportkit.paths import codes_dir, project_root
 from reportkit.paths import data_dir as default_data_dir
 
-NOTIFICATIONS_FILE = "notifications.csv"
-CHILDREN_FILE = "children.csv"
-SYNTH_COMMAND = "reportkit synth"
-
 #: Inclusive range of ``notification_date``: from the Panel's start (2018-07-01) to the day of
 #: validation (``None``: no future dates), so a new period needs new rows, never a code change.
-NOTIFICATION_DATE_RANGE: tuple[date, date | None] = (date(2018, 7, 1), None)
-#: No ``incident_date`` may precede this.
-EARLIEST_INCIDENT_DATE = date(2018, 1, 1)
-#: Inclusive range of ``age_years``.
-AGE_RANGE: tuple[int, int] = (0, 17)
+NOTIFICATION_DATE_RANGE: tuple[date, date | None] = (FIRST_NOTIFICATION_DATE, None)
 #: How many problems ``format_problems`` lists before summarising the rest.
 MAX_LISTED_PROBLEMS = 200
 #: Code lists with more codes than this are referred to, not spelled out, in messages.
 _MAX_CODES_SPELLED_OUT = 25
 
-FLAG_COLUMNS: tuple[str, ...] = (
-    "non_accidental_injury",
-    "domestic_abuse",
-    "maternal_mental_health",
-    "paternal_mental_health",
-    "child_mental_health",
-    "parental_alcohol_misuse",
-    "parental_drug_misuse",
-    "neglect_feature",
-    "exploitation_background",
-    "previously_known",
-)
-NOTIFICATION_COLUMNS: tuple[str, ...] = (
-    "notification_id",
-    "notification_date",
-    "incident_date",
-    "la_code",
-    "la_name",
-    "region_code",
-    "region_name",
-    "outcome",
-    "cause_of_death",
-    "form_of_harm",
-    *FLAG_COLUMNS,
-    "rapid_review_date",
-    "local_review_decision",
-)
-CHILD_COLUMNS: tuple[str, ...] = ("child_id", "notification_id", "age_years", "sex", "ethnicity")
-DATE_COLUMNS: tuple[str, ...] = ("notification_date", "incident_date", "rapid_review_date")
+# The column lists, derived from the data dictionary (reportkit.datadict).
+NOTIFICATION_COLUMNS: tuple[str, ...] = tuple(c.name for c in NOTIFICATION_TABLE)
+CHILD_COLUMNS: tuple[str, ...] = tuple(c.name for c in CHILD_TABLE)
+_ALL = NOTIFICATION_TABLE + CHILD_TABLE
+FLAG_COLUMNS: tuple[str, ...] = tuple(c.name for c in _ALL if c.kind == "flag")
+DATE_COLUMNS: tuple[str, ...] = tuple(c.name for c in _ALL if c.kind == "date")
 #: Coded columns and the code list (``data/codes/<list>.csv``) each is drawn from.
-NOTIFICATION_CODES: Mapping[str, str] = {
-    "la_code": "local_authorities",
-    "region_code": "regions",
-    "outcome": "outcome",
-    "cause_of_death": "cause_of_death",
-    "form_of_harm": "form_of_harm",
-    "local_review_decision": "local_review_decision",
-}
-CHILD_CODES: Mapping[str, str] = {"sex": "sex", "ethnicity": "ethnicity"}
+NOTIFICATION_CODES: Mapping[str, str] = {c.name: c.codes for c in NOTIFICATION_TABLE if c.codes}
+CHILD_CODES: Mapping[str, str] = {c.name: c.codes for c in CHILD_TABLE if c.codes}
 #: Columns that may be empty (each has its own rule for when).
-OPTIONAL_COLUMNS: frozenset[str] = frozenset(
-    {"cause_of_death", "form_of_harm", "rapid_review_date"}
-)
+OPTIONAL_COLUMNS: frozenset[str] = frozenset(c.name for c in _ALL if c.optional)
 
 FATAL = "death"
 NON_FATAL: tuple[str, ...] = ("serious_harm", "other")
 
-_ID_PATTERNS = {"notification_id": r"N\d{6}", "child_id": r"C\d{6}"}
-_ISO_DATE = r"\d{4}-\d{2}-\d{2}"
+_ID_PATTERNS = ID_PATTERNS
+_ISO_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 _DATE_FORMAT = "%Y-%m-%d"
 
 
@@ -142,22 +112,31 @@ class Dataset:
 def validate(
     data_dir: Path | None = None,
     *,
+    notifications: Path | None = None,
+    children: Path | None = None,
     notification_range: tuple[date, date | None] = NOTIFICATION_DATE_RANGE,
     codes_folder: Path | None = None,
 ) -> list[Problem]:
-    """Every problem in the dataset in ``data_dir`` (default: the project's ``data/``)."""
-    problems, _ = _inspect(data_dir, notification_range, codes_folder)
+    """Every problem in the dataset: the files ``notifications`` and ``children`` (default:
+    ``notifications.csv`` and ``children.csv`` in ``data_dir``, default the project's ``data/``)."""
+    files = data_files(data_dir, notifications=notifications, children=children)
+    problems, _ = _inspect(files, notification_range, codes_folder)
     return problems
 
 
 def load(
     data_dir: Path | None = None,
     *,
+    notifications: Path | None = None,
+    children: Path | None = None,
     notification_range: tuple[date, date | None] = NOTIFICATION_DATE_RANGE,
     codes_folder: Path | None = None,
 ) -> Dataset:
-    """Validate, then load the dataset typed; raise ``DataValidationError`` listing problems."""
-    problems, tables = _inspect(data_dir, notification_range, codes_folder)
+    """Validate, then load the dataset typed; raise ``DataValidationError`` listing problems.
+
+    The files are chosen as in :func:`validate`."""
+    files = data_files(data_dir, notifications=notifications, children=children)
+    problems, tables = _inspect(files, notification_range, codes_folder)
     if problems:
         error = DataValidationError(problems)
         # The class lists every problem; keep the printed message readable when there are many.
@@ -170,6 +149,25 @@ def load(
         ),
         children=_typed(tables[CHILDREN_FILE].frame, CHILD_COLUMNS, CHILD_CODES, lists),
     )
+
+
+def validator_files() -> list[Path]:
+    """The modules whose code decides what validation accepts (for cache keys)."""
+    here = Path(__file__).resolve().parent
+    return [here / "data.py", here / "datadict.py", here / "rules.py"]
+
+
+def data_files(
+    data_dir: Path | None = None, *, notifications: Path | None = None,
+    children: Path | None = None,
+) -> dict[str, Path]:
+    """The two data files by role (``NOTIFICATIONS_FILE``, ``CHILDREN_FILE``): those given, else
+    the default names in ``data_dir`` (default: the project's ``data/``)."""
+    folder = Path(data_dir) if data_dir is not None else default_data_dir()
+    return {
+        NOTIFICATIONS_FILE: Path(notifications) if notifications else folder / NOTIFICATIONS_FILE,
+        CHILDREN_FILE: Path(children) if children else folder / CHILDREN_FILE,
+    }
 
 
 def format_problems(problems: Sequence[Problem], limit: int = MAX_LISTED_PROBLEMS) -> str:
@@ -214,13 +212,15 @@ def _read(path: Path, expected: Sequence[str]) -> tuple[_Table | None, list[Prob
     """Read ``path`` as strings, keeping line numbers; report problems of form, not content."""
     name = path.name
     if not path.is_file():
+        what = "is not a file" if path.exists() else "file not found"
         return None, [
             Problem(
                 name,
                 None,
                 None,
                 None,
-                f"file not found in {path.parent}; run `{SYNTH_COMMAND}` to create the dataset",
+                f"{what} in {path.parent}; correct the path (the params file's data.* keys, "
+                "or --data) or restore the file",
             )
         ]
     problems: list[Problem] = []
@@ -249,6 +249,9 @@ def _read(path: Path, expected: Sequence[str]) -> tuple[_Table | None, list[Prob
                 )
     except UnicodeDecodeError as exc:
         message = f"is not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8 CSV"
+        return None, [Problem(name, None, None, None, message)]
+    except OSError as exc:  # e.g. no permission to read it
+        message = f"cannot be read ({exc.strerror or exc}); check the file's permissions"
         return None, [Problem(name, None, None, None, message)]
 
     if not records:
@@ -297,7 +300,9 @@ def _read(path: Path, expected: Sequence[str]) -> tuple[_Table | None, list[Prob
         )
     frame = pd.DataFrame({header[i]: [row[i] for row in rows] for i in keep}, dtype=str)
     if not rows and not skipped:
-        problems.append(Problem(name, None, None, None, f"has no data rows; run `{SYNTH_COMMAND}`"))
+        problems.append(
+            Problem(name, None, None, None, "has a header but no data rows; add the rows")
+        )
     return _Table(name, frame, lines, complete, skipped), problems
 
 
@@ -356,7 +361,7 @@ def _parse_dates(values: pd.Series) -> pd.Series:
 
 def _parse_ints(values: pd.Series) -> pd.Series:
     """Whole numbers (optionally negative) as floats; anything else becomes NaN."""
-    whole = values.str.fullmatch(r"-?\d+")
+    whole = values.str.fullmatch(r"-?[0-9]+")
     return pd.to_numeric(values.where(whole), errors="coerce")
 
 
@@ -538,224 +543,16 @@ def _column_problems(table: _Table, schema: _Schema) -> list[Problem]:
 
 
 # --------------------------------------------------------------------------------------------
-# Cross-row and cross-table rules
-
-
-def _has(table: _Table, *columns: str) -> bool:
-    return all(column in table.frame.columns for column in columns)
-
-
-def _cell_problems(
-    table: _Table, mask: pd.Series, column: str, message: Callable[[int], str] | str
-) -> list[Problem]:
-    """One problem per row where ``mask`` is true, about ``column``."""
-    values = table.frame[column]
-    return [
-        Problem(
-            table.name,
-            table.line(position),
-            column,
-            values.iat[position],
-            message(position) if callable(message) else message,
-        )
-        for position in mask.to_numpy().nonzero()[0]
-    ]
-
-
-def _duplicate_problems(table: _Table, column: str) -> list[Problem]:
-    """Repeated ids: every occurrence after the first, citing the first."""
-    if not _has(table, column):
-        return []
-    values = table.frame[column]
-    repeated = values.duplicated(keep="first") & (values != "")
-    first = {value: position for position, value in reversed(list(enumerate(values)))}
-    return _cell_problems(
-        table,
-        repeated,
-        column,
-        lambda p: (
-            f"is a duplicate; {column} must be unique (first used on line "
-            f"{table.line(first[values.iat[p]])})"
-        ),
-    )
-
-
-def _notification_row_problems(table: _Table, lists: _CodeLists) -> list[Problem]:
-    """Rules across the columns of one notification."""
-    frame = table.frame
-    problems: list[Problem] = []
-
-    if _has(table, "incident_date", "notification_date"):
-        incident = _parse_dates(frame["incident_date"])
-        notified = _parse_dates(frame["notification_date"])
-        problems += _cell_problems(
-            table,
-            incident > notified,
-            "incident_date",
-            lambda p: (
-                f"is after notification_date {frame['notification_date'].iat[p]}; an "
-                "incident cannot be notified before it happens, so check both dates"
-            ),
-        )
-    if _has(table, "rapid_review_date", "notification_date"):
-        review = _parse_dates(frame["rapid_review_date"])
-        notified = _parse_dates(frame["notification_date"])
-        problems += _cell_problems(
-            table,
-            review < notified,
-            "rapid_review_date",
-            lambda p: (
-                f"is before notification_date {frame['notification_date'].iat[p]}; the "
-                "rapid review follows the notification (leave it empty if not yet received)"
-            ),
-        )
-
-    if _has(table, "outcome"):
-        outcome = frame["outcome"]
-        fatal, non_fatal = outcome == FATAL, outcome.isin(NON_FATAL)
-        if _has(table, "cause_of_death"):
-            cause = frame["cause_of_death"]
-            problems += _cell_problems(
-                table,
-                fatal & (cause == ""),
-                "cause_of_death",
-                f"empty; required when outcome is '{FATAL}', "
-                f"{lists.allowed(NOTIFICATION_CODES['cause_of_death'])}",
-            )
-            problems += _cell_problems(
-                table,
-                non_fatal & (cause != ""),
-                "cause_of_death",
-                lambda p: (
-                    f"should be empty: a cause of death applies only when outcome is "
-                    f"'{FATAL}' (outcome here is '{outcome.iat[p]}')"
-                ),
-            )
-        if _has(table, "form_of_harm"):
-            harm = frame["form_of_harm"]
-            problems += _cell_problems(
-                table,
-                non_fatal & (harm == ""),
-                "form_of_harm",
-                lambda p: (
-                    f"empty; required for non-fatal incidents (outcome here is "
-                    f"'{outcome.iat[p]}'), {lists.allowed(NOTIFICATION_CODES['form_of_harm'])}"
-                ),
-            )
-            problems += _cell_problems(
-                table,
-                fatal & (harm != ""),
-                "form_of_harm",
-                f"should be empty: a form of harm applies only to non-fatal incidents "
-                f"(outcome here is '{FATAL}'; record the cause in cause_of_death)",
-            )
-        if _has(table, "non_accidental_injury"):
-            problems += _cell_problems(
-                table,
-                fatal & (frame["non_accidental_injury"] == "1"),
-                "non_accidental_injury",
-                f"is not allowed when outcome is '{FATAL}'; non-accidental injury is recorded "
-                "only for non-fatal incidents, so use 0",
-            )
-
-    problems += _place_problems(table, lists)
-    return problems
-
-
-def _place_problems(table: _Table, lists: _CodeLists) -> list[Problem]:
-    """``la_name``, ``region_code`` and ``region_name`` must agree with the code lists."""
-    frame = table.frame
-    authorities = {row["la_code"]: row for row in lists.rows("local_authorities")}
-    regions = {row["region_code"]: row["region_name"] for row in lists.rows("regions")}
-    where_la, where_region = lists.where("local_authorities"), lists.where("regions")
-    problems: list[Problem] = []
-    if _has(table, "la_code"):
-        la = frame["la_code"]
-        known = la.isin(authorities.keys())
-        if _has(table, "la_name"):
-            expected = la.map(lambda code: authorities.get(code, {}).get("la_name", ""))
-            problems += _cell_problems(
-                table,
-                known & (frame["la_name"] != expected),
-                "la_name",
-                lambda p: (
-                    f"does not match la_code {la.iat[p]}; expected "
-                    f"'{expected.iat[p]}' (see {where_la})"
-                ),
-            )
-        if _has(table, "region_code"):
-            expected = la.map(lambda code: authorities.get(code, {}).get("region_code", ""))
-            region = frame["region_code"]
-            problems += _cell_problems(
-                table,
-                known & region.isin(regions.keys()) & (region != expected),
-                "region_code",
-                lambda p: (
-                    f"is not the region of la_code {la.iat[p]}; expected "
-                    f"{expected.iat[p]} ({regions.get(expected.iat[p], '?')}; see {where_la})"
-                ),
-            )
-    if _has(table, "region_code", "region_name"):
-        region = frame["region_code"]
-        expected = region.map(lambda code: regions.get(code, ""))
-        # When region_code contradicts la_code, only region_code is reported.
-        conflict = pd.Series(False, index=frame.index)
-        if _has(table, "la_code"):
-            la_region = frame["la_code"].map(
-                lambda code: authorities.get(code, {}).get("region_code", "")
-            )
-            conflict = (la_region != "") & (la_region != region)
-        problems += _cell_problems(
-            table,
-            region.isin(regions.keys()) & ~conflict & (frame["region_name"] != expected),
-            "region_name",
-            lambda p: (
-                f"does not match region_code {region.iat[p]}; expected "
-                f"'{expected.iat[p]}' (see {where_region})"
-            ),
-        )
-    return problems
-
-
-def _link_problems(notifications: _Table, children: _Table) -> list[Problem]:
-    """Children must belong to a notification; every notification needs a child."""
-    if not (_has(notifications, "notification_id") and _has(children, "notification_id")):
-        return []
-    pattern = _ID_PATTERNS["notification_id"]
-    problems: list[Problem] = []
-    if notifications.complete:
-        known = notifications.values("notification_id")
-        refs = children.frame["notification_id"]
-        problems += _cell_problems(
-            children,
-            refs.str.fullmatch(pattern) & ~refs.isin(known),
-            "notification_id",
-            f"is not a notification_id in {NOTIFICATIONS_FILE}; every child must belong to a "
-            "notification (correct the id, or add the notification)",
-        )
-    if children.complete:
-        referenced = children.values("notification_id")
-        ids = notifications.frame["notification_id"]
-        problems += _cell_problems(
-            notifications,
-            ids.str.fullmatch(pattern) & ~ids.isin(referenced),
-            "notification_id",
-            f"has no children in {CHILDREN_FILE}; every notification needs at least one child row",
-        )
-    return problems
-
-
-# --------------------------------------------------------------------------------------------
 # The whole check
 
 
 def _inspect(
-    data_dir: Path | None,
+    files: Mapping[str, Path],
     notification_range: tuple[date, date | None],
     codes_folder: Path | None,
 ) -> tuple[list[Problem], dict[str, _Table]]:
-    """All problems, and the tables read as strings (when readable)."""
-    folder = Path(data_dir) if data_dir is not None else default_data_dir()
+    """All problems, and the tables read as strings (when readable), by role."""
+    code_lists.check(codes_folder)  # unusable code lists: a UserError naming the file
     lists = _CodeLists(codes_folder)
     problems: list[Problem] = []
     tables: dict[str, _Table] = {}
@@ -764,21 +561,19 @@ def _inspect(
         (CHILDREN_FILE, CHILD_COLUMNS, CHILD_CODES),
     )
     for name, columns, coded in specs:
-        table, found = _read(folder / name, columns)
+        table, found = _read(files[name], columns)
         problems += found
         if table is None:
             continue
         tables[name] = table
         problems += _column_problems(table, _schema(columns, coded, lists, notification_range))
-        problems += _duplicate_problems(table, columns[0])
-        if name == NOTIFICATIONS_FILE:
-            problems += _notification_row_problems(table, lists)
-    if len(tables) == 2:
-        problems += _link_problems(tables[NOTIFICATIONS_FILE], tables[CHILDREN_FILE])
-    return sorted(problems, key=_sort_key), tables
+    from reportkit import rules  # the rules across cells, rows and tables (they use this module)
+
+    problems += rules.check_all(tables, lists)
+    order = {files[NOTIFICATIONS_FILE].name: 0, files[CHILDREN_FILE].name: 1}
+    return sorted(problems, key=lambda problem: _sort_key(problem, order)), tables
 
 
-_FILE_ORDER = {NOTIFICATIONS_FILE: 0, CHILDREN_FILE: 1}
 _COLUMN_ORDER = {
     column: position
     for columns in (NOTIFICATION_COLUMNS, CHILD_COLUMNS)
@@ -786,10 +581,10 @@ _COLUMN_ORDER = {
 }
 
 
-def _sort_key(problem: Problem) -> tuple[int, int, int]:
+def _sort_key(problem: Problem, file_order: Mapping[str, int]) -> tuple[int, int, int]:
     """File, then file-level problems, then line, then column in documented order."""
     return (
-        _FILE_ORDER.get(problem.file, 2),
+        file_order.get(problem.file, 2),
         problem.row or 0,
         _COLUMN_ORDER.get(problem.column or "", len(_COLUMN_ORDER)),
     )

@@ -251,6 +251,28 @@ def select_period(notifications: pd.DataFrame, start: DateLike, end: DateLike) -
     return notifications.loc[(dates >= first) & (dates <= last)].copy()
 
 
+def trend_periods(spans: Mapping[str, tuple[date, date]], current: str) -> list[str]:
+    """The periods a trend compares: ``current`` and the periods ending by its end, none
+    overlapping another, so that no notification is counted twice; in order of start.
+
+    ``spans`` maps each period id to its (start, end) dates, both inclusive. ``current`` is
+    always kept. The others are taken from the latest end back; a period overlapping one
+    already taken is left out (a half-year inside a year, or a year inside a longer period:
+    the one taken first stays; of two ending together, the longer).
+    """
+    if current not in spans:
+        raise ValueError(f"the current period {current!r} is not among the periods")
+    last = spans[current][1]
+    others = sorted((pid for pid, (_, end) in spans.items() if end <= last and pid != current),
+                    key=lambda pid: (spans[pid][1], -spans[pid][0].toordinal()), reverse=True)
+    taken = [current]
+    for pid in others:
+        start, end = spans[pid]
+        if all(end < spans[t][0] or start > spans[t][1] for t in taken):
+            taken.append(pid)
+    return sorted(taken, key=lambda pid: spans[pid][0])
+
+
 def children_of(children: pd.DataFrame, notifications: pd.DataFrame) -> pd.DataFrame:
     """The children whose notification is among ``notifications``."""
     wanted = children["notification_id"].isin(notifications["notification_id"])

@@ -15,6 +15,7 @@ The published figures the data reproduce are listed, with sources, in ``data/pub
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -27,6 +28,7 @@ import pandas as pd
 from scipy.optimize import linear_sum_assignment
 
 from reportkit import codes
+from reportkit.errors import UserError
 
 DEFAULT_SEED = 20201231
 TIMELINE_START = date(2018, 7, 1)
@@ -692,18 +694,58 @@ def _tidy_notifications(notes: pd.DataFrame) -> pd.DataFrame:
     return notes
 
 
-def write(out_dir: Path, seed: int = DEFAULT_SEED) -> list[Path]:
+#: The sidecar in which ``write`` records the SHA-256 of each file it wrote (``sha256sum``
+#: format), so that it can tell its own files from data it did not write.
+MARKER = "synthetic.sha256"
+DATA_FILES = ("notifications.csv", "children.csv")
+
+
+def written_by_synth(path: Path) -> bool:
+    """True when ``path`` holds exactly the bytes ``write`` last recorded for it."""
+    marker = path.parent / MARKER
+    if not marker.is_file():
+        return False
+    try:
+        recorded = dict(line.split("  ", 1)[::-1] for line in
+                        marker.read_text(encoding="utf-8").splitlines() if "  " in line)
+    except (OSError, UnicodeDecodeError):
+        return False
+    return recorded.get(path.name) == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def refuse_to_overwrite(out_dir: Path) -> None:
+    """Raise ``UserError`` if ``out_dir`` holds a data file ``write`` did not write."""
+    foreign = [out_dir / name for name in DATA_FILES
+               if (out_dir / name).exists() and not (
+                   (out_dir / name).is_file() and written_by_synth(out_dir / name))]
+    if foreign:
+        names = ", ".join(str(path) for path in foreign)
+        raise UserError(
+            f"{names}: not written by `reportkit synth` (or changed since; see {MARKER}), so "
+            "it may be real data: refusing to overwrite it with synthetic rows. Write the "
+            "synthetic data elsewhere with --out DIR, or pass --force to overwrite"
+        )
+
+
+def write(out_dir: Path, seed: int = DEFAULT_SEED, *, force: bool = False) -> list[Path]:
     """Write ``notifications.csv`` and ``children.csv`` to ``out_dir``; returns the paths.
 
     Deterministic bytes: rows sorted by id, ISO dates, flags 0/1, ``\\n`` line endings,
-    empty cells for not applicable.
+    empty cells for not applicable. Their SHA-256 go to ``synthetic.sha256`` beside them.
+    Without ``force``, data files not written here (see ``written_by_synth``) are refused.
     """
     out_dir = Path(out_dir)
+    if not force:
+        refuse_to_overwrite(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     notifications, children = generate(seed)
-    paths = [out_dir / "notifications.csv", out_dir / "children.csv"]
-    for frame, path in zip((notifications, children), paths, strict=True):
-        frame.to_csv(
-            path, index=False, lineterminator="\n", date_format="%Y-%m-%d", encoding="utf-8"
-        )
+    paths = [out_dir / name for name in DATA_FILES]
+    texts = [frame.to_csv(index=False, lineterminator="\n", date_format="%Y-%m-%d")
+             for frame in (notifications, children)]
+    marker = "".join(f"{hashlib.sha256(text.encode()).hexdigest()}  {path.name}\n"
+                     for text, path in zip(texts, paths, strict=True))
+    for text, path in [*zip(texts, paths, strict=True), (marker, out_dir / MARKER)]:
+        partial = path.with_name(f".{path.name}.partial")
+        partial.write_bytes(text.encode("utf-8"))
+        partial.replace(path)
     return paths
