@@ -72,24 +72,30 @@ def quarto() -> Path:
 
 
 @pytest.fixture(scope="session")
-def quarto_2020(built_2020, quarto: Path, tmp_path_factory: pytest.TempPathFactory):
-    """The 2020 report built with Quarto, in a project copy of its own. The built-in build's
-    notebook cache comes along, so only the rendering differs."""
-    source, _ = built_2020
-    project = copy_project(tmp_path_factory.mktemp("quarto") / "reportkit")
-    shutil.copytree(source / ".reportkit-cache", project / ".reportkit-cache")
+def engine_builds(quarto: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The 2020 report built from one pristine project copy by each engine: first the built-in
+    engine (its output copied aside), then Quarto, which takes the notebooks from the cache, so
+    only the rendering differs. Maps each engine to (project, published output folder)."""
+    base = tmp_path_factory.mktemp("engines")
+    project = copy_project(base / "reportkit")
+    build("2020", root=project, engine="pandoc+typst")
+    builtin_out = Path(shutil.copytree(project / "_output" / "2020", base / "builtin-2020"))
     with quarto_on_path(quarto):
         result = build("2020", root=project, engine="quarto")
-    return project, result
+    assert result.engine == "quarto" and all(n.cached for n in result.notebooks)
+    return {"pandoc+typst": (project, builtin_out), "quarto": (project, project / "_output/2020")}
+
+
+@pytest.fixture(scope="session")
+def quarto_2020(engine_builds: dict) -> tuple[Path, Path]:
+    """(project, published output) of the Quarto build of 2020."""
+    return engine_builds["quarto"]
 
 
 @pytest.fixture(params=ENGINES)
-def engine_out(request: pytest.FixtureRequest) -> tuple[str, Path]:
+def engine_out(request: pytest.FixtureRequest, engine_builds: dict) -> tuple[str, Path]:
     """(engine, the published 2020 output folder it rendered)."""
-    name = "built_2020" if request.param == "pandoc+typst" else "quarto_2020"
-    project, result = request.getfixturevalue(name)
-    assert result.engine == request.param
-    return request.param, project / "_output" / "2020"
+    return request.param, engine_builds[request.param][1]
 
 
 def _soup(path: Path) -> BeautifulSoup:
@@ -199,9 +205,8 @@ def test_word_keeps_the_house_styles_without_layout_tables(engine_out) -> None:
 # --- the two engines agree -------------------------------------------------------------------
 
 
-def test_both_engines_quote_the_same_facts(built_2020, quarto_2020) -> None:
-    builtin = built_2020[0] / "_output" / "2020"
-    quarto = quarto_2020[0] / "_output" / "2020"
+def test_both_engines_quote_the_same_facts(engine_builds: dict) -> None:
+    builtin, quarto = engine_builds["pandoc+typst"][1], engine_builds["quarto"][1]
     assert (builtin / "facts.json").read_text() == (quarto / "facts.json").read_text()
     for name in DOCUMENTS:
         spans = verify.html_fact_spans(builtin / f"{name}.html")
@@ -209,9 +214,9 @@ def test_both_engines_quote_the_same_facts(built_2020, quarto_2020) -> None:
         assert verify.html_fact_spans(quarto / f"{name}.html") == spans
 
 
-def test_both_engines_number_figures_and_tables_alike(built_2020, quarto_2020) -> None:
-    builtin = captions(built_2020[0] / "_output/2020/annual-report.html")
-    assert captions(quarto_2020[0] / "_output/2020/annual-report.html") == builtin
+def test_both_engines_number_figures_and_tables_alike(engine_builds: dict) -> None:
+    builtin = captions(engine_builds["pandoc+typst"][1] / "annual-report.html")
+    assert captions(engine_builds["quarto"][1] / "annual-report.html") == builtin
 
 
 def test_verify_passes_on_the_quarto_build(quarto_2020, quarto: Path) -> None:
@@ -227,8 +232,7 @@ def test_verify_passes_on_the_quarto_build(quarto_2020, quarto: Path) -> None:
 @pytest.fixture
 def quarto_copy(quarto_2020, tmp_path: Path) -> Path:
     """A copy of the Quarto build's output, to tamper with."""
-    out = quarto_2020[0] / "_output" / "2020"
-    return Path(shutil.copytree(out, tmp_path / "2020"))
+    return Path(shutil.copytree(quarto_2020[1], tmp_path / "2020"))
 
 
 def _problems(out: Path) -> list[str]:
@@ -304,8 +308,9 @@ def test_quarto_render_by_hand_in_a_staged_project_writes_the_same_documents(
 
 
 @pytest.mark.parametrize("period", OTHER_PERIODS)
-def test_every_period_builds_with_quarto(quarto_2020, quarto: Path, period: str) -> None:
-    project, _ = quarto_2020
+def test_every_period_builds_with_quarto(project: Path, quarto: Path, period: str) -> None:
+    """In the session's shared project, where tests/test_periods.py builds every period with
+    the built-in engine: whichever runs first executes the notebooks, the other renders."""
     with quarto_on_path(quarto):
         result = build(period, root=project, engine="quarto")
     assert result.engine == "quarto" and len(result.documents) == 6
