@@ -6,6 +6,9 @@ step (exit code 1). The CLI prints their message, never a traceback.
 
 from __future__ import annotations
 
+import errno
+import shutil
+
 
 class ReportkitError(Exception):
     """Base class of reportkit's own errors."""
@@ -57,3 +60,36 @@ class LintError(BuildError):
 
 class VerificationError(BuildError):
     """Verification found a difference."""
+
+
+class StorageError(BuildError):
+    """Reading or writing a file failed (disk full, read-only, no permission): nothing was
+    published and the last good output is unchanged."""
+
+    @classmethod
+    def from_os_error(cls, exc: OSError, doing: str) -> StorageError:
+        """A message naming the path, what went wrong and what to do about it."""
+        return cls(describe_os_error(exc, doing))
+
+
+_ADVICE = {
+    errno.ENOSPC: "free some space on the disk holding it, then run the command again",
+    errno.EDQUOT: "free some space within your disk quota, then run the command again",
+    errno.EROFS: "the file system is read-only: make it writable (or work in a writable copy "
+                 "of the project), then run the command again",
+    errno.EACCES: "make it writable for you (check its permissions), then run the command again",
+    errno.EPERM: "make it writable for you (check its permissions), then run the command again",
+}
+
+
+def describe_os_error(exc: OSError, doing: str) -> str:
+    """``doing``, the path(s) involved, the system's reason and the fix, in one message."""
+    paths = [str(p) for p in (exc.filename, exc.filename2) if p is not None]
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    if isinstance(exc, shutil.Error) and exc.args and isinstance(exc.args[0], list):
+        source, target, reason = exc.args[0][0]  # copytree: (source, target, why) per file
+        paths = [str(target)]
+    where = " -> ".join(paths) if paths else "a file in the project"
+    advice = _ADVICE.get(exc.errno, "check that the path exists and is writable, then run "
+                                    "the command again")
+    return f"{doing}: {where}: {reason}; {advice}"
