@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reportkit import charts, config, data, stats, tables
+from reportkit import cache, charts, config, data, stats, tables
 from reportkit.paths import codes_dir, project_root
 
 NO_CACHE_ENV = "REPORTKIT_NO_DATA_CACHE"
@@ -108,23 +107,20 @@ def load_dataset(folder: Path, root: Path | None = None) -> data.Dataset:
     """Validated data, from a local cache keyed by content hash when one exists.
 
     Validation is deterministic, so the same bytes always validate the same way: the first
-    notebook of a build validates and caches, the others load the cached typed tables.
+    notebook of a build validates and caches, the others load the cached typed tables. The
+    cache is JSON checked against its recorded hash (``reportkit.cache``): a bad entry is
+    validated again, never used.
     ``REPORTKIT_NO_DATA_CACHE=1`` always validates from the CSVs (``reportkit verify`` does).
     """
     root = root or project_root()
     codes = codes_dir(root)
     if os.environ.get(NO_CACHE_ENV):
         return data.load(folder, codes_folder=codes)
-    cache = root / ".reportkit-cache" / "datasets" / f"{_dataset_key(folder, codes)}.pkl"
-    if cache.is_file():
-        with cache.open("rb") as handle:
-            return pickle.load(handle)
-    dataset = data.load(folder, codes_folder=codes)
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    partial = cache.with_suffix(f".{os.getpid()}.tmp")
-    with partial.open("wb") as handle:
-        pickle.dump(dataset, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    partial.replace(cache)
+    entry = root / ".reportkit-cache" / "datasets" / f"{_dataset_key(folder, codes)}.json"
+    dataset = cache.read(entry)
+    if dataset is None:
+        dataset = data.load(folder, codes_folder=codes)
+        cache.write(entry, dataset)
     return dataset
 
 
