@@ -203,15 +203,16 @@ def period_lock(out: Path):
 
 def publish(staging: Path, out: Path) -> None:
     """Replace ``out`` with the complete build in ``staging``, crash-safely (a journal that the
-    next command replays: see ``reportkit.publish``). On an OS error the publish is finished or
-    undone at once, so ``out`` is the last good or the complete new output, and a
-    ``StorageError`` names the path."""
+    next command replays: see ``reportkit.publish``). On an OS error the publish is undone at
+    once (the last good output back in place) and a ``StorageError`` names the path."""
     try:
         publish_.publish(staging, out)
     except OSError as exc:
         with suppress(OSError):  # if this fails too, the journal stays: the next command repairs
-            publish_.recover(out)
-        raise StorageError.from_os_error(exc, f"cannot publish {out}") from None
+            publish_.undo(out)
+            shutil.rmtree(staging, ignore_errors=True)
+        raise StorageError(describe_os_error(exc, f"cannot publish {out}")
+                           + f". {out} is the last good output") from None
 
 
 def keep_failed(staging: Path, out: Path) -> Path | None:

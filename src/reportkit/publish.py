@@ -158,7 +158,22 @@ def publish(staging: Path, out: Path) -> None:
     _remove(previous_dir(out))  # a leftover: recover() ran before this build began
     _write_journal(out, staging)
     _swap(staging, out)
-    _finish(out)
+    try:
+        _finish(out)
+    except OSError as exc:  # published; what is left over, the next command cleans
+        log.warning("published %s, but could not clean up after it (%s); the next command "
+                    "will", out, exc)
+
+
+def undo(out: Path) -> None:
+    """After a publish that failed with an error (not a kill): the old output back in place
+    unless the new one is already in, and the journal gone."""
+    previous = previous_dir(out)
+    if not out.exists() and previous.is_dir():
+        os.rename(previous, out)
+        _fsync_dir(out.parent)
+    journal_path(out).unlink(missing_ok=True)
+    _fsync_dir(out.parent)
 
 
 def recover(out: Path) -> list[str]:
