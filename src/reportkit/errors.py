@@ -7,6 +7,7 @@ step (exit code 1). The CLI prints their message, never a traceback.
 from __future__ import annotations
 
 import errno
+import re
 import shutil
 
 
@@ -85,11 +86,13 @@ _ADVICE = {
 def describe_os_error(exc: OSError, doing: str) -> str:
     """``doing``, the path(s) involved, the system's reason and the fix, in one message."""
     paths = [str(p) for p in (exc.filename, exc.filename2) if p is not None]
-    reason = exc.strerror or str(exc) or type(exc).__name__
+    code, reason = exc.errno, exc.strerror or str(exc) or type(exc).__name__
     if isinstance(exc, shutil.Error) and exc.args and isinstance(exc.args[0], list):
-        source, target, reason = exc.args[0][0]  # copytree: (source, target, why) per file
+        _, target, why = exc.args[0][0]  # copytree: (source, target, "[Errno N] reason: ...")
         paths = [str(target)]
+        found = re.match(r"\[Errno (\d+)\] ([^:]+)", str(why))
+        code, reason = (int(found[1]), found[2]) if found else (None, str(why))
     where = " -> ".join(paths) if paths else "a file in the project"
-    advice = _ADVICE.get(exc.errno, "check that the path exists and is writable, then run "
-                                    "the command again")
+    advice = _ADVICE.get(code, "check that the path exists, is writable and its disk has free "
+                               "space, then run the command again")
     return f"{doing}: {where}: {reason}; {advice}"
