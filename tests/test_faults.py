@@ -599,3 +599,45 @@ def test_many_notebooks_start_at_once_without_a_failure(tmp_path: Path) -> None:
                                     tmp_path / "work" / source.stem, {}, "k") for source in jobs]
     results = execute.run_all(job_list, None, max_workers=8)
     assert [r.error for r in results] == [None] * 8
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in state
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl is Linux only")
+def test_a_notebook_worker_dies_with_a_killed_build(tmp_path: Path) -> None:
+    """An orphaned worker would go on writing into the staging folder the next build reuses."""
+    script = tmp_path / "parent.py"
+    script.write_text(
+        "import multiprocessing, sys, time\n"
+        "from reportkit.execute import _die_with_parent\n"
+        "def child():\n"
+        "    _die_with_parent()\n"
+        "    time.sleep(60)\n"
+        "if __name__ == '__main__':\n"
+        "    worker = multiprocessing.get_context('spawn').Process(target=child)\n"
+        "    worker.start()\n"
+        "    print(worker.pid, flush=True)\n"
+        "    time.sleep(60)\n"
+    )
+    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    worker = int(parent.stdout.readline())
+    try:
+        import time
+
+        time.sleep(2)  # the worker has started and asked to die with its parent
+        assert _alive(worker)
+        parent.kill()
+        parent.wait()
+        deadline = time.monotonic() + 10
+        while _alive(worker) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _alive(worker), "the worker outlived the killed build"
+    finally:
+        with suppress(ProcessLookupError):
+            os.kill(worker, signal.SIGKILL)

@@ -3,6 +3,7 @@ not at all when nothing it depends on has changed (content hashes, not timestamp
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -184,6 +185,23 @@ def _quiet_kernel_log(path: Path) -> None:
     sys.stderr = handle
 
 
+def _die_with_parent() -> None:
+    """On Linux, have the kernel kill this worker when the build process dies (say, killed):
+    an orphaned worker would go on writing into a staging folder the next build reuses. Its
+    kernel then exits too (ipykernel polls its parent, ``JPY_PARENT_PID``)."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    pr_set_pdeathsig = 1
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    parent = multiprocessing.parent_process()
+    if parent is not None and os.getppid() != parent.pid:  # it died before the request
+        os._exit(1)
+
+
 def _prepare_worker(environment: dict[str, str]) -> None:
     """Worker start-up: set the kernels' environment (e.g. ``REPORTKIT_ROOT``), and import
     Papermill once, without the slow imports it never uses.
@@ -191,9 +209,8 @@ def _prepare_worker(environment: dict[str, str]) -> None:
     Only this worker process is affected; each notebook's kernel is a fresh interpreter that
     inherits the worker's environment.
     """
-    import os
-
     os.environ.update(environment)
+    _die_with_parent()
     for name in UNUSED_SLOW_IMPORTS:
         sys.modules.setdefault(name, None)  # None: ``import name`` raises ImportError
     import papermill  # noqa: F401
