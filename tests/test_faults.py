@@ -384,6 +384,19 @@ def test_a_tampered_published_file_is_not_up_to_date(
     assert set(tree(out)) == set(before)
 
 
+@pytest.mark.slow
+def test_render_refuses_a_tampered_output_instead_of_blessing_it(work: Path) -> None:
+    from reportkit.errors import UserError
+
+    out = work / "_output" / "2020"
+    facts = out / "facts.json"
+    facts.write_bytes(facts.read_bytes().replace(b"482", b"481"))
+    before = tree(out)
+    with pytest.raises(UserError, match=r"not as built .*facts.json: changed since the build"):
+        build_module.rerender("2020", root=work)
+    assert tree(out) == before
+
+
 # --- disk full and read-only -----------------------------------------------------------------
 
 

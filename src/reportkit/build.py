@@ -469,6 +469,10 @@ def rerender(period: str, *, root: Path | None = None, engine: str = "auto"):
     with period_lock(out):  # repairs an interrupted publish first
         if not manifest_path.is_file():
             raise UserError(f"no build of {period} in {out}: run `reportkit build --year {period}`")
+        changed = publish_.whole_problems(out)
+        if changed:  # rendering would record the changed files' hashes as if built
+            raise UserError(f"the published output is not as built ({'; '.join(changed[:3])}); "
+                            f"run `reportkit build --year {period}` to rebuild it")
         staging = publish_.staging_dir(out)
         try:
             shutil.rmtree(staging, ignore_errors=True)
