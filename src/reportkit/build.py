@@ -14,13 +14,21 @@ import shutil
 import sys
 import time
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from reportkit import config, execute, reads
-from reportkit.errors import BuildError, BuildLockedError, NotebookError, UserError
+from reportkit import publish as publish_
+from reportkit.errors import (
+    BuildError,
+    BuildLockedError,
+    NotebookError,
+    StorageError,
+    UserError,
+    describe_os_error,
+)
 from reportkit.paths import output_dir, project_root
 
 log = logging.getLogger("reportkit.build")
@@ -163,17 +171,20 @@ def plan(period: str, root: Path, engine: str = "auto") -> Plan:
 
 
 def is_up_to_date(plan_: Plan, out: Path) -> bool:
-    """True when the last good output was built from exactly these inputs and is whole."""
+    """True when the last good output was built from exactly these inputs and every output
+    file still has the hash the manifest recorded (a changed or missing file means rebuild)."""
     manifest_path = out / "manifest.json"
-    if not manifest_path.is_file():
-        return False
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError:
+    except (OSError, ValueError):
         return False
-    if manifest.get("build_key") != plan_.build_key:
+    if not isinstance(manifest, dict) or manifest.get("build_key") != plan_.build_key:
         return False
-    return all((out / rel).is_file() for rel in manifest.get("outputs", []))
+    problems = publish_.whole_problems(out)
+    if problems:
+        log.warning("rebuilding %s: the published output is not as built (%s)", out.name,
+                    "; ".join(problems[:3]) + (" ..." if len(problems) > 3 else ""))
+    return not problems
 
 
 # --- the lock and publishing -----------------------------------------------------------------
@@ -181,40 +192,59 @@ def is_up_to_date(plan_: Plan, out: Path) -> bool:
 
 @contextmanager
 def period_lock(out: Path):
-    """Refuse a second build of the same period while one runs."""
+    """Refuse a second build of the same period while one runs; once the lock is held, repair
+    an interrupted publish of the period (``publish.recover``) before anything else."""
     from filelock import FileLock, Timeout
 
-    out.parent.mkdir(parents=True, exist_ok=True)
     lock_path = out.parent / f".{out.name}.lock"
-    lock = FileLock(str(lock_path))
     try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(lock_path))
         lock.acquire(timeout=0)
     except Timeout:
         raise BuildLockedError(
             f"another build of {out.name} is running (lock: {lock_path}); wait for it to finish"
         ) from None
+    except OSError as exc:
+        raise StorageError.from_os_error(exc, f"cannot lock {out.name} for building") from None
     try:
+        try:
+            for message in publish_.recover(out):
+                log.warning("%s", message)
+        except OSError as exc:
+            raise StorageError.from_os_error(
+                exc, f"cannot repair an interrupted publish of {out}") from None
         yield
     finally:
         lock.release()
 
 
 def publish(staging: Path, out: Path) -> None:
-    """Replace ``out`` with ``staging``: the old output is moved aside, then removed."""
-    previous = out.with_name(f".previous-{out.name}")
-    shutil.rmtree(previous, ignore_errors=True)
-    if out.exists():
-        out.rename(previous)
-    staging.rename(out)
-    shutil.rmtree(previous, ignore_errors=True)
-    shutil.rmtree(out.with_name(f"{out.name}.failed"), ignore_errors=True)
+    """Replace ``out`` with the complete build in ``staging``, crash-safely (a journal that the
+    next command replays: see ``reportkit.publish``). On an OS error the publish is undone at
+    once (the last good output back in place) and a ``StorageError`` names the path."""
+    try:
+        publish_.publish(staging, out)
+    except OSError as exc:
+        with suppress(OSError):  # if this fails too, the journal stays: the next command repairs
+            publish_.undo(out)
+            shutil.rmtree(staging, ignore_errors=True)
+        raise StorageError(describe_os_error(exc, f"cannot publish {out}")
+                           + f". {out} is the last good output") from None
 
 
-def keep_failed(staging: Path, out: Path) -> Path:
-    """Move a failed staging folder to ``<period>.failed`` for inspection."""
-    failed = out.with_name(f"{out.name}.failed")
-    shutil.rmtree(failed, ignore_errors=True)
-    staging.rename(failed)
+def keep_failed(staging: Path, out: Path) -> Path | None:
+    """Move a failed staging folder to ``<period>.failed`` for inspection (None when even
+    that fails, e.g. on a read-only disk: the staging folder is then removed if possible)."""
+    failed = publish_.failed_dir(out)
+    try:
+        if failed.exists():
+            shutil.rmtree(failed)
+        staging.rename(failed)
+    except OSError as exc:
+        log.warning("could not keep the failed build in %s: %s", failed, exc)
+        shutil.rmtree(staging, ignore_errors=True)
+        return None
     return failed
 
 
@@ -388,12 +418,7 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
-def published_files(folder: Path) -> list[str]:
-    """The files a build publishes, relative to ``folder`` (the records of it left out)."""
-    return sorted(
-        str(p.relative_to(folder)) for p in folder.rglob("*")
-        if p.is_file() and p.name not in ("manifest.json", "verification.json")
-    )
+published_files = publish_.published_files
 
 
 def engine_record(render_result) -> dict:
@@ -420,6 +445,7 @@ def write_manifest(plan_: Plan, staging: Path, result: BuildResult, timings: dic
         "timings": {k: round(v, 2) for k, v in timings.items()},
         "facts": result.facts,
         "outputs": published_files(staging),
+        "output_hashes": publish_.output_hashes(staging),
         "command": " ".join(Path(sys.argv[0]).name.split() + sys.argv[1:]),
     }
     (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n",
@@ -455,10 +481,10 @@ def build(
         validate_data(the_plan)  # bad input is refused before a staging folder exists
         lint_report(the_plan)
         timings["validate"] = time.perf_counter() - mark
-        staging = out.with_name(f".staging-{period}")
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir(parents=True)
+        staging = publish_.staging_dir(out)
         try:
+            shutil.rmtree(staging, ignore_errors=True)
+            staging.mkdir(parents=True)
             mark = time.perf_counter()
             step(f"executing {len(the_plan.notebooks)} notebooks")
             result.notebooks = execute_notebooks(
@@ -483,7 +509,13 @@ def build(
             write_manifest(the_plan, staging, result, timings, rendered)
         except NotebookError as exc:
             failed = keep_failed(staging, out)
-            raise NotebookError(str(exc).replace(str(staging), str(failed))) from None
+            message = str(exc).replace(str(staging), str(failed)) if failed else str(exc)
+            raise NotebookError(message) from None
+        except OSError as exc:
+            keep_failed(staging, out)
+            raise StorageError(
+                describe_os_error(exc, f"cannot build {period}")
+                + f". Nothing was published: {out} is the last good output") from None
         except BaseException:
             keep_failed(staging, out)
             raise
@@ -501,13 +533,17 @@ def rerender(period: str, *, root: Path | None = None, engine: str = "auto"):
     the_plan = plan(period, root, engine)  # asking for Quarto without Quarto fails here
     out = output_dir(period, root)
     manifest_path = out / "manifest.json"
-    if not manifest_path.is_file():
-        raise UserError(f"no build of {period} in {out}: run `reportkit build --year {period}`")
-    with period_lock(out):
-        staging = out.with_name(f".staging-{period}")
-        shutil.rmtree(staging, ignore_errors=True)
-        shutil.copytree(out, staging)
+    with period_lock(out):  # repairs an interrupted publish first
+        if not manifest_path.is_file():
+            raise UserError(f"no build of {period} in {out}: run `reportkit build --year {period}`")
+        changed = publish_.whole_problems(out)
+        if changed:  # rendering would record the changed files' hashes as if built
+            raise UserError(f"the published output is not as built ({'; '.join(changed[:3])}); "
+                            f"run `reportkit build --year {period}` to rebuild it")
+        staging = publish_.staging_dir(out)
         try:
+            shutil.rmtree(staging, ignore_errors=True)
+            shutil.copytree(out, staging)
             lint_report(the_plan)
             started = time.perf_counter()
             rendered = render_documents(the_plan, staging, engine)
@@ -519,9 +555,15 @@ def rerender(period: str, *, root: Path | None = None, engine: str = "auto"):
             manifest.setdefault("timings", {})["render"] = round(
                 time.perf_counter() - started, 2)
             manifest["outputs"] = published_files(staging)
+            manifest["output_hashes"] = publish_.output_hashes(staging)
             (staging / "verification.json").unlink(missing_ok=True)
             (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n",
                                                    encoding="utf-8")
+        except OSError as exc:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise StorageError(
+                describe_os_error(exc, f"cannot render {period}")
+                + f". Nothing was published: {out} is the last good output") from None
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise

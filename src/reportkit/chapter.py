@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reportkit import charts, config, data, reads, stats, tables
+from reportkit import cache, charts, config, data, reads, stats, tables
 from reportkit.paths import codes_dir, project_root
 
 NO_CACHE_ENV = "REPORTKIT_NO_DATA_CACHE"
@@ -108,7 +107,9 @@ def load_dataset(notifications: Path, children: Path, root: Path | None = None) 
     exists.
 
     Validation is deterministic, so the same bytes always validate the same way: the first
-    notebook of a build validates and caches, the others load the cached typed tables.
+    notebook of a build validates and caches, the others load the cached typed tables. The
+    cache is JSON checked against its recorded hash (``reportkit.cache``): a bad entry is
+    validated again, never used.
     ``REPORTKIT_NO_DATA_CACHE=1`` always validates from the CSVs (``reportkit verify`` does).
     """
     root = root or project_root()
@@ -118,16 +119,11 @@ def load_dataset(notifications: Path, children: Path, root: Path | None = None) 
     if os.environ.get(NO_CACHE_ENV) or missing:  # validation names a missing file
         return data.load(**files, codes_folder=codes)
     key = _dataset_key(list(files.values()), codes)
-    cache = root / ".reportkit-cache" / "datasets" / f"{key}.pkl"
-    if cache.is_file():
-        with cache.open("rb") as handle:
-            return pickle.load(handle)
-    dataset = data.load(**files, codes_folder=codes)
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    partial = cache.with_suffix(f".{os.getpid()}.tmp")
-    with partial.open("wb") as handle:
-        pickle.dump(dataset, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    partial.replace(cache)
+    entry = root / ".reportkit-cache" / "datasets" / f"{key}.json"
+    dataset = cache.read(entry)
+    if dataset is None:
+        dataset = data.load(**files, codes_folder=codes)
+        cache.write(entry, dataset)
     return dataset
 
 

@@ -213,8 +213,15 @@ def cmd_stage(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    from contextlib import suppress
+
+    from reportkit.build import period_lock
+    from reportkit.errors import BuildLockedError
+    from reportkit.paths import output_dir
     from reportkit.verify import verify
 
+    with suppress(BuildLockedError), period_lock(output_dir(args.period)):
+        pass  # taking the lock repairs an interrupted publish (a running build already did)
     report = verify(args.period, run_nbval=not args.skip_nbval)
     print(report.summary())
     return 0 if report.passed else 1
@@ -308,7 +315,7 @@ COMMANDS = {
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run a command; reportkit's own errors print a message, not a traceback."""
-    from reportkit.errors import ReportkitError
+    from reportkit.errors import ReportkitError, describe_os_error
 
     args = make_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
@@ -318,6 +325,10 @@ def main(argv: list[str] | None = None) -> int:
     except ReportkitError as exc:
         print(f"reportkit {args.command}: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except OSError as exc:  # a file operation no step anticipated: still a message, exit 1
+        message = describe_os_error(exc, f"reportkit {args.command} failed")
+        print(f"reportkit {args.command}: error: {message}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("reportkit: interrupted", file=sys.stderr)
         return 130

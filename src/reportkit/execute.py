@@ -3,15 +3,17 @@ not at all when nothing it depends on has changed (content hashes, not timestamp
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import multiprocessing
+import os
 import shutil
 import sys
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import BrokenExecutor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,7 +81,16 @@ def job_key(notebook_hash: str, parameters: dict, inputs_hash: str) -> str:
 
 
 class Cache:
-    """The last successful run of each notebook of a period, keyed by content hash."""
+    """The last successful run of each notebook of a period, keyed by content hash.
+
+    An entry is a folder holding the executed notebook, its open-data tables and
+    ``record.json``: the job's key and the SHA-256 of every file. The cache is a hint, never a
+    source: an entry is used only when its key matches and every file, once copied into place,
+    has its recorded hash. Anything else (edited, truncated, missing, unreadable) is a miss,
+    logged as a warning, and the notebook runs again.
+    """
+
+    RECORD = "record.json"
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -87,30 +98,81 @@ class Cache:
     def _entry(self, name: str) -> Path:
         return self.folder / name
 
+    def _record(self, entry: Path) -> dict[str, str] | None:
+        """The recorded key and file hashes of an entry, or None when there is no valid one."""
+        try:
+            record = json.loads((entry / self.RECORD).read_text(encoding="utf-8"))
+            files = record["files"]
+            if (not isinstance(record["key"], str) or not isinstance(files, dict)
+                    or "notebook.ipynb" not in files):
+                raise TypeError("malformed record")
+            for rel in files:
+                if Path(rel).is_absolute() or ".." in Path(rel).parts:
+                    raise ValueError(f"unsafe path {rel!r}")
+            return record
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log.warning("ignoring the cached run in %s: its record is unreadable (%s)", entry, exc)
+            return None
+
+    def _targets(self, job: NotebookJob, files: dict[str, str]) -> dict[str, Path]:
+        """Where each file of an entry goes when it is used for ``job``."""
+        return {rel: job.output if rel == "notebook.ipynb" else job.workdir / rel
+                for rel in files}
+
     def get(self, job: NotebookJob) -> bool:
-        """Copy a cached run of ``job`` into place; False when there is none for its key."""
+        """Copy a checked cached run of ``job`` into place; False when there is none for its
+        key or the entry fails its hashes (then nothing of it is left in place)."""
         entry = self._entry(job.name)
-        key_file = entry / "key"
-        if not key_file.is_file() or key_file.read_text().strip() != job.key:
+        record = self._record(entry)
+        if record is None or record["key"] != job.key:
             return False
-        job.output.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(entry / "notebook.ipynb", job.output)
-        if (entry / TABLES).is_dir():
-            shutil.copytree(entry / TABLES, job.workdir / TABLES, dirs_exist_ok=True)
+        targets = self._targets(job, record["files"])
+        try:
+            for rel, target in targets.items():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(entry / rel, target)
+        except FileNotFoundError as exc:
+            problems = [f"{exc.filename} is missing"]
+        else:
+            problems = [f"{entry / rel} does not match its recorded hash"
+                        for rel, target in targets.items()
+                        if sha256_file(target) != record["files"][rel]]
+        if problems:
+            log.warning("ignoring the cached run of %s (running it again): %s", job.name,
+                        "; ".join(problems))
+            for target in targets.values():
+                target.unlink(missing_ok=True)
+            return False
         return True
 
     def put(self, job: NotebookJob) -> None:
-        """Keep a successful run of ``job`` (written whole, then renamed into place)."""
+        """Keep a successful run of ``job`` (written whole, then renamed into place). A cache
+        that cannot be written (disk full, read-only) is only a warning: the build goes on."""
         entry = self._entry(job.name)
         fresh = entry.with_name(entry.name + ".new")
-        shutil.rmtree(fresh, ignore_errors=True)
-        fresh.mkdir(parents=True)
-        shutil.copy2(job.output, fresh / "notebook.ipynb")
-        if (job.workdir / TABLES).is_dir():
-            shutil.copytree(job.workdir / TABLES, fresh / TABLES)
-        (fresh / "key").write_text(job.key + "\n")
-        shutil.rmtree(entry, ignore_errors=True)
-        fresh.rename(entry)
+        try:
+            shutil.rmtree(fresh, ignore_errors=True)
+            fresh.mkdir(parents=True)
+            shutil.copyfile(job.output, fresh / "notebook.ipynb")
+            files = {"notebook.ipynb": sha256_file(fresh / "notebook.ipynb")}
+            for table in sorted(p for p in (job.workdir / TABLES).glob("*") if p.is_file()):
+                rel = f"{TABLES}/{table.name}"
+                (fresh / TABLES).mkdir(exist_ok=True)
+                shutil.copyfile(table, fresh / rel)
+                files[rel] = sha256_file(fresh / rel)
+            record = json.dumps({"key": job.key, "files": files}, indent=1)
+            (fresh / self.RECORD).write_text(record + "\n", encoding="utf-8")
+            if entry.is_dir():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink(missing_ok=True)
+            fresh.rename(entry)
+        except OSError as exc:
+            log.warning("could not cache the run of %s in %s (%s); the build goes on without it",
+                        job.name, entry, exc)
+            shutil.rmtree(fresh, ignore_errors=True)
 
 
 def _quiet_kernel_log(path: Path) -> None:
@@ -123,6 +185,23 @@ def _quiet_kernel_log(path: Path) -> None:
     sys.stderr = handle
 
 
+def _die_with_parent() -> None:
+    """On Linux, have the kernel kill this worker when the build process dies (say, killed):
+    an orphaned worker would go on writing into a staging folder the next build reuses. Its
+    kernel then exits too (ipykernel polls its parent, ``JPY_PARENT_PID``)."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    pr_set_pdeathsig = 1
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    parent = multiprocessing.parent_process()
+    if parent is not None and os.getppid() != parent.pid:  # it died before the request
+        os._exit(1)
+
+
 def _prepare_worker(environment: dict[str, str]) -> None:
     """Worker start-up: set the kernels' environment (e.g. ``REPORTKIT_ROOT``), and import
     Papermill once, without the slow imports it never uses.
@@ -130,12 +209,19 @@ def _prepare_worker(environment: dict[str, str]) -> None:
     Only this worker process is affected; each notebook's kernel is a fresh interpreter that
     inherits the worker's environment.
     """
-    import os
-
     os.environ.update(environment)
+    _die_with_parent()
     for name in UNUSED_SLOW_IMPORTS:
         sys.modules.setdefault(name, None)  # None: ``import name`` raises ImportError
     import papermill  # noqa: F401
+
+
+def _kernel_options() -> dict[str, str]:
+    """Papermill options for the kernel: IPC channels where available (no TCP port races
+    between notebooks started at once; see ``reportkit.kernels``)."""
+    if os.name != "posix":
+        return {}
+    return {"kernel_manager_class": "reportkit.kernels.IpcKernelManager"}
 
 
 def _execute(job: NotebookJob) -> NotebookResult:
@@ -155,6 +241,7 @@ def _execute(job: NotebookJob) -> NotebookResult:
             cwd=str(job.workdir),
             progress_bar=False,
             log_output=False,
+            **_kernel_options(),
         )
     except pm.PapermillExecutionError as exc:
         return NotebookResult(
@@ -209,7 +296,11 @@ def run_all(
             futures = {pool.submit(_execute, job): job for job in pending}
             for future in as_completed(futures):
                 job = futures[future]
-                result = future.result()
+                try:
+                    result = future.result()
+                except BrokenExecutor as exc:  # the worker was killed (out of memory, signal)
+                    result = NotebookResult(job.name, 0.0, cached=False, key=job.key,
+                                            error=f"its worker process died ({exc})")
                 if result.error is None and cache is not None:
                     cache.put(job)
                 results.append(result)
