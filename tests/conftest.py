@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+ENGINES = ("pandoc+typst", "quarto")
 
 
 def copy_project(target: Path) -> Path:
@@ -40,3 +45,61 @@ def built_2020(project: Path):
 
     result = build("2020", root=project, engine="pandoc+typst")
     return project, result
+
+
+def find_quarto() -> Path | None:
+    """Quarto for the tests: ``$REPORTKIT_QUARTO``, ``.tools/quarto`` (``make test``), PATH."""
+    candidates = [os.environ.get("REPORTKIT_QUARTO"), REPO / ".tools/quarto/bin/quarto",
+                  shutil.which("quarto")]
+    for candidate in candidates:
+        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
+            return Path(candidate).resolve()
+    return None
+
+
+@contextmanager
+def quarto_on_path(executable: Path) -> Iterator[None]:
+    """Put Quarto on PATH for the code under test (engine 'quarto' looks for it there)."""
+    previous = os.environ["PATH"]
+    os.environ["PATH"] = f"{executable.parent}{os.pathsep}{previous}"
+    try:
+        yield
+    finally:
+        os.environ["PATH"] = previous
+
+
+@pytest.fixture(scope="session")
+def quarto() -> Path:
+    executable = find_quarto()
+    if executable is None:
+        message = ("Quarto not found: run `make test` (it installs ../shared/quarto into "
+                   ".tools/quarto) or set REPORTKIT_QUARTO")
+        if os.environ.get("REPORTKIT_REQUIRE_QUARTO") == "1":
+            pytest.fail(message + " (REPORTKIT_REQUIRE_QUARTO=1)")
+        pytest.skip(message)
+    version = subprocess.run([executable, "--version"], capture_output=True, text=True)
+    print(f"\nQuarto {version.stdout.strip()} from {executable}")
+    return executable
+
+
+@pytest.fixture(scope="session")
+def quarto_2020(built_2020, quarto: Path, tmp_path_factory: pytest.TempPathFactory):
+    """The 2020 report built with Quarto, in a project copy of its own. The built-in build's
+    notebook cache comes along, so only the rendering differs."""
+    source, _ = built_2020
+    project = copy_project(tmp_path_factory.mktemp("quarto") / "reportkit")
+    shutil.copytree(source / ".reportkit-cache", project / ".reportkit-cache")
+    from reportkit.build import build
+
+    with quarto_on_path(quarto):
+        result = build("2020", root=project, engine="quarto")
+    return project, result
+
+
+@pytest.fixture(params=ENGINES)
+def engine_out(request: pytest.FixtureRequest) -> tuple[str, Path]:
+    """(engine, the published 2020 output folder it rendered)."""
+    name = "built_2020" if request.param == "pandoc+typst" else "quarto_2020"
+    project, result = request.getfixturevalue(name)
+    assert result.engine == request.param
+    return request.param, project / "_output" / "2020"
