@@ -288,6 +288,13 @@ def _render_error(tmp_path: Path, annual: str, match: str) -> None:
         _render_html(root, tmp_path)
 
 
+def test_a_project_without_the_shared_filter_is_refused_by_name(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p")
+    (root / "report" / "style" / "accessible.lua").unlink()
+    with pytest.raises(RenderError, match=r"report/style/accessible\.lua: missing"):
+        _render_html(root, tmp_path)
+
+
 def test_unsupported_shortcode_names_shortcode_file_and_line(tmp_path: Path) -> None:
     annual = "---\ntitle: T\n---\n\nText.\n\n{{< pagebreak >}}\n"
     _render_error(

@@ -50,7 +50,6 @@ _DROP = {
     "engine",
     "format",
     "brand",
-    "shift-heading-level-by",
 }
 #: The project's Lua filters that both engines run (plain Pandoc Lua, listed in _quarto.yml).
 SHARED_FILTERS = (Path("report") / "style" / "accessible.lua",)
@@ -115,7 +114,6 @@ def render_format(
     markdown_lines, numbers = resolve(markdown_lines, project.root)
     markdown = "\n".join(line.text for line in markdown_lines) + "\n"
     pandoc_meta = _pandoc_metadata(metadata, path)
-    options = {k: metadata[k] for k in ("shift-heading-level-by",) if k in metadata}
     filters = shared_filters(project)
     output = out_dir / f"{name}{_SUFFIX[output_format]}"
     resource_paths = [path.parent, project.root]
@@ -126,13 +124,13 @@ def render_format(
         len(numbers),
     )
     if output_format == "html":
-        write_html(markdown, {**pandoc_meta, **options}, output, resource_paths,
+        write_html(markdown, pandoc_meta, output, resource_paths,
                    _extra_css(project, path, metadata), filters)
     elif output_format == "docx":
-        write_docx(markdown, {**pandoc_meta, **options}, output, resource_paths, filters)
+        write_docx(markdown, pandoc_meta, output, resource_paths, filters)
     else:
         root = Path(os.path.commonpath([project.root, out_dir.resolve()]))
-        write_pdf(markdown, {**pandoc_meta, **options}, output, resource_paths, root, filters)
+        write_pdf(markdown, pandoc_meta, output, resource_paths, root, filters)
     return output
 
 

@@ -102,6 +102,7 @@ def _common_args(
 
 
 def _toc_args(metadata: dict[str, Any], default: bool) -> list[str]:
+    """Contents, section numbers and heading shift, from the format's Quarto options."""
     args = []
     if metadata.get("toc", default):
         args += ["--toc", f"--toc-depth={int(metadata.get('toc-depth', 2))}"]
@@ -111,7 +112,6 @@ def _toc_args(metadata: dict[str, Any], default: bool) -> list[str]:
     if shift:
         args.append(f"--shift-heading-level-by={int(shift)}")
     return args
-
 
 
 def write_html(
