@@ -5,7 +5,8 @@ at 1280 and at 320 CSS pixels, the width of the reflow test for 400% zoom (WCAG 
 * axe finds no violation of WCAG 2.2 A and AA (wcag2a, wcag2aa, wcag21a, wcag21aa, wcag22aa)
   nor of its best practices;
 * at 320 px the page is 320 px wide: nothing makes the reader scroll sideways (wide tables
-  scroll inside their own focusable region).
+  and charts scroll inside their own focusable region);
+* charts are never narrower than 30rem (480 px), so their labels stay readable.
 
 Without Chromium or axe-core these tests skip and say why, unless
 ``REPORTKIT_REQUIRE_BROWSER=1`` (set by ``.ci/run``): then they fail.
@@ -77,6 +78,10 @@ def test_axe_finds_nothing_and_the_page_reflows(engine_out, browser: Browser, ax
     violations, page_width = audit(browser, axe_source, out / f"{name}.html", width)
     assert violations == []
     assert page_width == width
+    # Charts keep a readable size (at least 30rem): on a narrow screen they scroll sideways in
+    # their region instead of shrinking their labels to a few pixels.
+    widths = browser.evaluate("Array.from(document.images, i => i.getBoundingClientRect().width)")
+    assert all(w >= 480 for w in widths), widths
 
 
 def test_the_audit_sees_what_is_wrong(browser: Browser, axe_source: str, tmp_path: Path) -> None:

@@ -157,11 +157,18 @@ def test_html_tables_scroll_in_labelled_regions_with_scoped_headers(engine_out) 
                 assert not row.find_all("th")[1:], (name, row)
 
 
-def test_charts_are_svg_in_html_and_vector_in_pdf(engine_out) -> None:
+def test_charts_are_svg_in_scroll_regions_in_html_and_vector_in_pdf(engine_out) -> None:
     _, out = engine_out
-    images = _soup(out / "annual-report.html").find_all("img")
+    soup = _soup(out / "annual-report.html")
+    images = soup.find_all("img")
     assert len(images) >= 9
     assert all(img["src"].startswith("data:image/svg+xml") for img in images)
+    for img in images:  # in a focusable, labelled region that scrolls on a narrow screen
+        region = img.find_parent(class_="figure-region")
+        assert region["role"] == "region" and region["tabindex"] == "0"
+        assert region["aria-label"].startswith("Figure")
+    labels = [r["aria-label"] for r in soup.find_all(attrs={"role": "region"})]
+    assert len(labels) == len(set(labels))  # each region named apart from the others
     for name in DOCUMENTS:  # Typst draws the SVG charts as vectors: no raster image at all
         assert sum(len(page.images) for page in PdfReader(str(out / f"{name}.pdf")).pages) == 0
 

@@ -8,6 +8,9 @@ API, so one file serves both.
   (<div class="table-region" role="region" aria-label="..." tabindex="0">), so a wide table
   scrolls inside the page at 320 px instead of widening the page (WCAG 1.4.10 reflow). The
   label is the table's caption. With Quarto the caption belongs to the table's float.
+* HTML charts: each image sits in a focusable, labelled region (class figure-region) that
+  scrolls sideways when the column is narrower than the chart's minimum width, so at 320 px
+  its labels stay readable instead of shrinking to a few pixels.
 * Word: a filled table of contents. Word fills a TOC field only when the reader updates
   fields, so the field is written with its result already in: one hyperlinked entry per
   heading of the two top levels, in the TOC 1 and TOC 2 styles. Word shows the entries at
@@ -58,6 +61,23 @@ end
 
 local WRAPPED = "in-region"
 
+-- A chart keeps a readable size on a narrow screen: its image sits in a focusable, labelled
+-- region that scrolls sideways when the column is narrower than the chart's minimum width
+-- (reportkit.css), rather than shrinking its labels to a few pixels.
+local function chart_region(blocks, label)
+  return pandoc.Div(blocks, pandoc.Attr("", { "figure-region" }, {
+    role = "region", ["aria-label"] = label ~= "" and label or "Figure", tabindex = "0",
+  }))
+end
+
+local function html_figure(figure)
+  if not is_html() then
+    return nil
+  end
+  figure.content = { chart_region(figure.content, pandoc.utils.stringify(figure.caption.long)) }
+  return figure
+end
+
 local function html_table(tbl)
   if not is_html() or tbl.classes:includes(WRAPPED) then
     return nil
@@ -66,11 +86,19 @@ local function html_table(tbl)
 end
 
 local function html_float(float)
-  -- Quarto's table float: the caption is the float's, not the table's.
-  if not is_html() or float.type ~= "Table" then
+  -- Quarto's floats: the caption is the float's, not the table's or the image's.
+  if not is_html() then
     return nil
   end
-  local label = pandoc.utils.stringify(float.caption_long or {})
+  -- Quarto numbers captions later: name the kind, so a figure and a table with the same
+  -- caption still get distinct labels.
+  local label = float.type .. ": " .. pandoc.utils.stringify(float.caption_long or {})
+  if float.type == "Figure" then
+    float.content = chart_region(pandoc.Blocks(float.content), label)
+    return float
+  elseif float.type ~= "Table" then
+    return nil
+  end
   float.content = float.content:walk({
     Table = function(tbl)
       local text = caption_text(tbl)
@@ -195,6 +223,6 @@ end
 
 return {
   { FloatRefTarget = html_float },
-  { Table = html_table },
+  { Table = html_table, Figure = html_figure },
   { Pandoc = docx_toc },
 }
