@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import select
 import shutil
 import subprocess
 import tempfile
@@ -19,6 +20,8 @@ from typing import Any
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--no-first-run", "--remote-debugging-pipe",
          "--hide-scrollbars", "--mute-audio")
+#: Seconds to wait for any message from Chromium (a page load, an axe run) before giving up.
+TIMEOUT = 120
 
 
 def find_chromium() -> str | None:
@@ -56,6 +59,9 @@ class Browser:
 
     def _read_message(self) -> dict[str, Any]:
         while b"\0" not in self._buffer:
+            ready, _, _ = select.select([self._receive], [], [], TIMEOUT)
+            if not ready:
+                raise RuntimeError(f"Chromium sent nothing for {TIMEOUT} s")
             chunk = os.read(self._receive, 1 << 16)
             if not chunk:
                 raise RuntimeError("Chromium closed the DevTools pipe")
