@@ -25,6 +25,9 @@ local function is_html()
   return FORMAT:match("html") ~= nil
 end
 
+-- The class of a table already in its region: a later pass leaves it.
+local WRAPPED = "in-region"
+
 local function mark_headers(tbl)
   for _, row in ipairs(tbl.head.rows) do
     for _, cell in ipairs(row.cells) do
@@ -49,7 +52,7 @@ local function region(tbl, label)
   if label == nil or label == "" then
     label = "Table"
   end
-  tbl.classes:insert("in-region") -- wrapped once: a later pass leaves it
+  tbl.classes:insert(WRAPPED)
   return pandoc.Div({ mark_headers(tbl) }, pandoc.Attr("", { "table-region" }, {
     role = "region", ["aria-label"] = label, tabindex = "0",
   }))
@@ -58,8 +61,6 @@ end
 local function caption_text(tbl)
   return pandoc.utils.stringify(tbl.caption.long or {})
 end
-
-local WRAPPED = "in-region"
 
 -- A chart keeps a readable size on a narrow screen: its image sits in a focusable, labelled
 -- region that scrolls sideways when the column is narrower than the chart's minimum width
