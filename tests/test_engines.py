@@ -200,6 +200,9 @@ def test_word_has_a_filled_contents_list_and_headings_from_heading_1(engine_out)
                and sdt.find(f".//{W}docPartGallery").get(f"{W}val") == "Table of Contents"]
         assert len(toc) == 1, name
         assert "TOC" in "".join(t.text or "" for t in toc[0].iter(f"{W}instrText"))
+        defined = {s.style_id for s in document.styles}
+        used = {p.get(f"{W}val") for p in toc[0].iter(f"{W}pStyle")}
+        assert used <= defined and {"TOC1", "TOCHeading"} <= used, (name, used - defined)
         entries = [("".join(t.text for t in link.iter(f"{W}t")), link.get(f"{W}anchor"))
                    for link in toc[0].iter(f"{W}hyperlink")]
         assert [text for text, _ in entries] == [t for level, t in headings if level <= 2]
