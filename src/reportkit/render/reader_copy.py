@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from reportkit.errors import RenderError
+from reportkit.render.notebook_outputs import cell_options
 
 #: The representations kept of a displayable output: the images (all of them: one chart drawn
 #: for each medium), else the Markdown table.
@@ -80,8 +81,6 @@ def reader_copy(notebook: dict[str, Any]) -> dict[str, Any]:
 
 def figure_pngs(notebook: dict[str, Any]) -> dict[str, bytes]:
     """The PNG of each labelled figure cell of a notebook, by label."""
-    from reportkit.render.notebook_outputs import cell_options
-
     found = {}
     for cell in notebook.get("cells", []):
         if not is_labelled(cell):
