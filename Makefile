@@ -10,10 +10,12 @@ STAMP  := $(VENV)/.installed
 QUARTO_SRC ?= ../shared/quarto
 QUARTO_DIR ?= .tools/quarto
 QUARTO     := $(QUARTO_DIR)/bin/quarto
+# axe-core for the browser tests (tests/test_browser.py), from npm into the same ignored folder.
+AXE := .tools/node_modules/axe-core/axe.min.js
 # Extra pytest options, e.g. PYTEST_ARGS=-rA to list every test's outcome (CI does).
 PYTEST_ARGS ?=
 
-.PHONY: setup quarto report test lint bench clean
+.PHONY: setup quarto browser report test lint bench clean
 
 setup: $(STAMP)
 
@@ -31,11 +33,22 @@ quarto:
 	@if [ -f "$(QUARTO_SRC)/install.sh" ]; then bash "$(QUARTO_SRC)/install.sh" "$(QUARTO_DIR)"; \
 	elif [ ! -x "$(QUARTO)" ]; then echo "make: no $(QUARTO_SRC)/install.sh: Quarto tests will skip"; fi
 
+# The browser tests run headless Chromium (Debian's chromium; CI installs it) with axe-core.
+# Without npm this notes it and the browser tests skip (or fail when
+# REPORTKIT_REQUIRE_BROWSER=1, as in CI).
+browser: $(AXE)
+
+$(AXE):
+	@if command -v npm >/dev/null; then npm install --prefix .tools --no-audit --no-fund \
+	  --no-save axe-core@4 >/dev/null && echo "make: axe-core $$(node -p \
+	  "require('./.tools/node_modules/axe-core/package.json').version") in .tools"; \
+	else echo "make: no npm: the browser tests will skip"; fi
+
 report: setup
 	$(BIN)/reportkit build --year $(PERIOD)
 
 # pytest exits 5 when it collects no tests: a run that tests nothing fails here.
-test: setup quarto
+test: setup quarto browser
 	$(BIN)/ruff check src tests benchmarks
 	@if [ -x "$(QUARTO)" ]; then echo "make test: Quarto $$($(QUARTO) --version) from $(QUARTO)"; fi
 	$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \

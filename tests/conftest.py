@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+ENGINES = ("pandoc+typst", "quarto")
 
 
 def copy_project(target: Path) -> Path:
@@ -40,3 +45,67 @@ def built_2020(project: Path):
 
     result = build("2020", root=project, engine="pandoc+typst")
     return project, result
+
+
+def find_quarto() -> Path | None:
+    """Quarto for the tests: ``$REPORTKIT_QUARTO``, ``.tools/quarto`` (``make test``), PATH."""
+    candidates = [os.environ.get("REPORTKIT_QUARTO"), REPO / ".tools/quarto/bin/quarto",
+                  shutil.which("quarto")]
+    for candidate in candidates:
+        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
+            return Path(candidate).resolve()
+    return None
+
+
+@contextmanager
+def quarto_on_path(executable: Path) -> Iterator[None]:
+    """Put Quarto on PATH for the code under test (engine 'quarto' looks for it there)."""
+    previous = os.environ["PATH"]
+    os.environ["PATH"] = f"{executable.parent}{os.pathsep}{previous}"
+    try:
+        yield
+    finally:
+        os.environ["PATH"] = previous
+
+
+@pytest.fixture(scope="session")
+def quarto() -> Path:
+    executable = find_quarto()
+    if executable is None:
+        message = ("Quarto not found: run `make test` (it installs ../shared/quarto into "
+                   ".tools/quarto) or set REPORTKIT_QUARTO")
+        if os.environ.get("REPORTKIT_REQUIRE_QUARTO") == "1":
+            pytest.fail(message + " (REPORTKIT_REQUIRE_QUARTO=1)")
+        pytest.skip(message)
+    version = subprocess.run([executable, "--version"], capture_output=True, text=True)
+    print(f"\nQuarto {version.stdout.strip()} from {executable}")
+    return executable
+
+
+@pytest.fixture(scope="session")
+def engine_builds(quarto: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The 2020 report built from one pristine project copy by each engine: first the built-in
+    engine (its output copied aside), then Quarto, which takes the notebooks from the cache, so
+    only the rendering differs. Maps each engine to (project, published output folder)."""
+    from reportkit.build import build
+
+    base = tmp_path_factory.mktemp("engines")
+    project = copy_project(base / "reportkit")
+    build("2020", root=project, engine="pandoc+typst")
+    builtin_out = Path(shutil.copytree(project / "_output" / "2020", base / "builtin-2020"))
+    with quarto_on_path(quarto):
+        result = build("2020", root=project, engine="quarto")
+    assert result.engine == "quarto" and all(n.cached for n in result.notebooks)
+    return {"pandoc+typst": (project, builtin_out), "quarto": (project, project / "_output/2020")}
+
+
+@pytest.fixture(scope="session")
+def quarto_2020(engine_builds: dict) -> tuple[Path, Path]:
+    """(project, published output) of the Quarto build of 2020."""
+    return engine_builds["quarto"]
+
+
+@pytest.fixture(params=ENGINES)
+def engine_out(request: pytest.FixtureRequest, engine_builds: dict) -> tuple[str, Path]:
+    """(engine, the published 2020 output folder it rendered)."""
+    return request.param, engine_builds[request.param][1]

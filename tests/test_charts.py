@@ -55,3 +55,29 @@ def test_a_label_with_dollar_signs_is_drawn_as_text_not_mathtext() -> None:
     fig.savefig(io.BytesIO(), format="png")
     shown = [t for t in fig.findobj(matplotlib.text.Text) if t.get_text() == title]
     assert shown and not any(t.get_parse_math() for t in shown)
+
+
+def test_in_a_notebook_each_chart_is_shown_as_svg_and_as_a_300_dpi_png() -> None:
+    """SVG for HTML and PDF, a print-resolution PNG for Word; the SVG carries no date, so a
+    re-run draws the same bytes."""
+    import base64
+    import io
+
+    from IPython.core.interactiveshell import InteractiveShell
+    from PIL import Image
+
+    shell = InteractiveShell.instance()
+    try:
+        charts.apply_style()
+        fig = charts.bar_percent(["A", "B"], [16.5, 40.2], title="T")
+        data, _ = shell.display_formatter.format(fig)
+        assert {"image/svg+xml", "image/png"} <= set(data)
+        png = data["image/png"]
+        image = Image.open(io.BytesIO(png if isinstance(png, bytes) else base64.b64decode(png)))
+        assert round(image.info["dpi"][0]) == charts.PRINT_DPI
+        assert image.width >= 6 * charts.PRINT_DPI  # a 7-inch chart, cropped to its content
+        svg = data["image/svg+xml"]
+        assert "<dc:date>" not in svg
+        assert shell.display_formatter.format(fig)[0]["image/svg+xml"] == svg
+    finally:
+        InteractiveShell.clear_instance()

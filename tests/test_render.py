@@ -139,6 +139,8 @@ def make_project(root: Path, *, annual: str = ANNUAL, covid: bool = True) -> Pat
     (root / "_quarto.yml").write_text(yaml.safe_dump(config))
     (root / "report" / "style").mkdir()
     (root / "report" / "style" / "reportkit.css").write_text(HOUSE_CSS.read_text())
+    shared = HOUSE_CSS.with_name("accessible.lua")  # both engines' shared filter
+    (root / "report" / "style" / shared.name).write_text(shared.read_text())
     period = {
         "period_id": "2020",
         "period_label": "2020 to 2021",
@@ -286,6 +288,13 @@ def _render_error(tmp_path: Path, annual: str, match: str) -> None:
         _render_html(root, tmp_path)
 
 
+def test_a_project_without_the_shared_filter_is_refused_by_name(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p")
+    (root / "report" / "style" / "accessible.lua").unlink()
+    with pytest.raises(RenderError, match=r"report/style/accessible\.lua: missing"):
+        _render_html(root, tmp_path)
+
+
 def test_unsupported_shortcode_names_shortcode_file_and_line(tmp_path: Path) -> None:
     annual = "---\ntitle: T\n---\n\nText.\n\n{{< pagebreak >}}\n"
     _render_error(
@@ -393,6 +402,25 @@ def test_html_table_output_is_converted_with_caption(tmp_path: Path) -> None:
     lines = outputs_to_markdown(cell, tmp_path, "nb.ipynb")
     assert any(line.startswith("|") and "London" in line for line in lines)
     assert ": Deaths by region {#tbl-regions}" in lines
+
+
+@pytest.mark.parametrize(("output_format", "suffix"),
+                         [("html", ".svg"), ("pdf", ".svg"), ("docx", ".png")])
+def test_a_chart_is_embedded_as_svg_for_html_and_pdf_and_as_png_for_word(
+    tmp_path: Path, output_format: str, suffix: str
+) -> None:
+    from reportkit.render.notebook_outputs import CellOutputs, outputs_to_markdown
+
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="10pt" height="5pt"></svg>'
+    cell = CellOutputs("fig-x", {"fig-cap": "X", "fig-alt": "A chart"}, [
+        {"output_type": "display_data",
+         "data": {"image/svg+xml": svg, "image/png": base64.b64encode(PNG).decode()}}])
+    lines = outputs_to_markdown(cell, tmp_path, "nb.ipynb", output_format)
+    assert f"(<{(tmp_path / ('fig-x' + suffix)).as_posix()}>)" in "".join(lines)
+    written = [p.name for p in tmp_path.iterdir() if not p.name.startswith(".")]
+    assert written == [f"fig-x{suffix}"]
+    expected = svg.encode() if suffix == ".svg" else PNG
+    assert (tmp_path / f"fig-x{suffix}").read_bytes() == expected
 
 
 def test_quarto_failure_is_a_render_error_with_quartos_message(

@@ -3,6 +3,7 @@ Markdown, and every string from params or data escaped so it reads back as itsel
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pypandoc
 import pytest
 import yaml
 
+from reportkit.errors import RenderError
 from reportkit.facts import MIME_TYPE
 from reportkit.render.reader_copy import reader_copy, write_reader_copies
 from reportkit.render.staging import (
@@ -22,13 +24,14 @@ from reportkit.render.staging import (
 
 REPO = Path(__file__).resolve().parents[1]
 PNG = "iVBORw0KGgo="
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="10pt" height="5pt"></svg>'
 
 
 def _notebook() -> dict:
     fact = {"output_type": "display_data", "metadata": {},
             "data": {MIME_TYPE: {"name": "deaths_total", "value": 206}}}
     figure = {"output_type": "display_data", "metadata": {"image/png": {"width": 600}},
-              "data": {"image/png": PNG, "text/plain": "<Figure>"}}
+              "data": {"image/svg+xml": SVG, "image/png": PNG, "text/plain": "<Figure>"}}
     table = {"output_type": "display_data", "metadata": {},
              "data": {"text/markdown": "| a |\n|---|\n| 1 |", "text/html": "<table></table>",
                       "text/plain": "df"}}
@@ -51,11 +54,13 @@ def _notebook() -> dict:
     }
 
 
-def test_reader_copy_keeps_one_reader_representation_per_embeddable_output() -> None:
+def test_reader_copy_keeps_what_a_reader_sees_of_each_embeddable_output() -> None:
+    """A chart keeps its SVG (HTML, PDF) and its PNG (Word); a table its Markdown."""
     original = _notebook()
     copy = reader_copy(original)
     figure, table, unlabelled, markdown = copy["cells"]
-    assert figure["outputs"] == [{"output_type": "display_data", "data": {"image/png": PNG},
+    assert figure["outputs"] == [{"output_type": "display_data",
+                                  "data": {"image/svg+xml": SVG, "image/png": PNG},
                                   "metadata": {"image/png": {"width": 600}}}]
     assert table["outputs"] == [{"output_type": "display_data", "metadata": {},
                                  "data": {"text/markdown": "| a |\n|---|\n| 1 |"}}]
@@ -71,11 +76,25 @@ def test_reader_copy_keeps_one_reader_representation_per_embeddable_output() -> 
 def test_reader_copies_are_written_for_every_notebook(tmp_path: Path) -> None:
     source = tmp_path / "executed"
     source.mkdir()
-    for name in ("01_a.ipynb", "02_b.ipynb"):
-        (source / name).write_text(json.dumps(_notebook()))
+    for name, label in (("01_a.ipynb", "fig-a"), ("02_b.ipynb", "fig-b")):
+        (source / name).write_text(json.dumps(_notebook()).replace("fig-x", label))
     written = write_reader_copies(source, tmp_path / "staged")
     assert [p.name for p in written] == ["01_a.ipynb", "02_b.ipynb"]
     assert MIME_TYPE not in written[0].read_text()
+    # Each chart's PNG, for Quarto's Word filter (Quarto embeds the SVG in every format).
+    figures = tmp_path / "staged" / "figures"
+    assert sorted(p.name for p in figures.iterdir()) == ["fig-a.png", "fig-b.png"]
+    assert (figures / "fig-a.png").read_bytes() == base64.b64decode(PNG)
+
+
+def test_two_notebooks_with_one_figure_label_are_refused(tmp_path: Path) -> None:
+    source = tmp_path / "executed"
+    source.mkdir()
+    for name in ("01_a.ipynb", "02_b.ipynb"):
+        (source / name).write_text(json.dumps(_notebook()))
+    with pytest.raises(RenderError, match="figure label 'fig-x' is used in 01_a.ipynb and in "
+                                          "02_b.ipynb"):
+        write_reader_copies(source, tmp_path / "staged")
 
 
 @pytest.mark.parametrize("text", [

@@ -4,7 +4,9 @@ Word only. Quarto puts each figure and table, with its caption, in a one-cell la
 screen reader then announces a table around every chart. This filter unwraps each such layout
 table into its content: the caption, in the reference document's "Image Caption" (figures) or
 "Table Caption" (tables) style, and the figure or the data table itself. Quarto has already
-numbered the captions ("Figure 1: ..."). It also gives each image its alternative text.
+numbered the captions ("Figure 1: ..."). It also gives each image its alternative text, and
+puts each chart's PNG (notebooks/figures/<label>.png, written by staging) in place of the SVG
+Quarto embeds, since Word needs a raster image.
 ]]
 
 local function float_kind(cell_blocks)
@@ -32,6 +34,31 @@ local function caption_paragraph(block, style)
   return pandoc.Div({ pandoc.Para(inlines) }, { ["custom-style"] = style })
 end
 
+-- Quarto embeds a chart's SVG in every format; Word needs a raster image. Staging writes each
+-- figure's PNG (drawn at print resolution) as notebooks/figures/<label>.png: use it.
+local function print_image(float, blocks)
+  local project = quarto.project.directory
+  if project == nil then
+    error("reportkit: render the staged project (quarto render in its folder): Word takes "
+      .. "each chart's PNG from notebooks/figures/")
+  end
+  local png = pandoc.path.join({ project, "notebooks", "figures", float.identifier .. ".png" })
+  return blocks:walk({
+    Image = function(image)
+      if not image.src:match("%.svg$") then
+        return nil
+      end
+      local file = io.open(png, "rb")
+      if file == nil then
+        error("reportkit: " .. png .. " is missing: Word needs the PNG of " .. float.identifier)
+      end
+      file:close()
+      image.src = png
+      return image
+    end,
+  })
+end
+
 local function unwrap(tbl)
   if not quarto.doc.is_format("docx") then
     return nil
@@ -51,6 +78,9 @@ local function unwrap(tbl)
   local blocks = pandoc.Blocks({})
   for _, block in ipairs(float.content) do
     blocks:insert(caption_paragraph(block, style) or block)
+  end
+  if kind == "fig" then
+    blocks = print_image(float, blocks)
   end
   return pandoc.Div(blocks, pandoc.Attr(float.identifier))
 end

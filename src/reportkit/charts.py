@@ -18,6 +18,10 @@ TWO_SERIES = ("#12436D", "#F46A25")
 FOCUS, CONTEXT = "#12436D", "#BFBFBF"
 TEXT = "#0B0C0C"
 WIDTH_INCHES = 7.0
+#: Each chart is shown twice: SVG (HTML and PDF: vector, sharp at any zoom) and PNG at print
+#: resolution (Word, which needs a raster image). The renderers pick one per format.
+FIGURE_FORMATS = ("svg", "png")
+PRINT_DPI = 300
 
 
 def apply_style() -> None:
@@ -55,6 +59,19 @@ def apply_style() -> None:
             "text.parse_math": False,
         }
     )
+    _inline_formats()
+
+
+def _inline_formats() -> None:
+    """In a notebook, show each figure as SVG and as a PNG at ``PRINT_DPI`` (no date in the
+    SVG, so a re-run draws the same bytes)."""
+    from IPython import get_ipython
+
+    if get_ipython() is None:  # a script, not a notebook: nothing is displayed
+        return
+    from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+    set_matplotlib_formats(*FIGURE_FORMATS, dpi=PRINT_DPI, metadata={"Date": None})
 
 
 def _new(height: float) -> tuple[Figure, object]:

@@ -51,6 +51,8 @@ _DROP = {
     "format",
     "brand",
 }
+#: The project's Lua filters that both engines run (plain Pandoc Lua, listed in _quarto.yml).
+SHARED_FILTERS = (Path("report") / "style" / "accessible.lua",)
 _SUFFIX = {"html": ".html", "pdf": ".pdf", "docx": ".docx"}
 
 
@@ -82,6 +84,16 @@ def _extra_css(project: Project, document: Path, options: dict[str, Any]) -> lis
     return found
 
 
+def shared_filters(project: Project) -> list[Path]:
+    """The staged project's shared Lua filters (RenderError names a missing one)."""
+    paths = [project.root / name for name in SHARED_FILTERS]
+    for path in paths:
+        if not path.is_file():
+            raise RenderError(f"{path}: missing; the house style's shared filter is needed by "
+                              "both engines (copy report/style from the project)")
+    return paths
+
+
 def render_format(
     project: Project, name: str, out_dir: Path, output_format: str, notebooks: NotebookCache
 ) -> Path:
@@ -102,6 +114,7 @@ def render_format(
     markdown_lines, numbers = resolve(markdown_lines, project.root)
     markdown = "\n".join(line.text for line in markdown_lines) + "\n"
     pandoc_meta = _pandoc_metadata(metadata, path)
+    filters = shared_filters(project)
     output = out_dir / f"{name}{_SUFFIX[output_format]}"
     resource_paths = [path.parent, project.root]
     log.info(
@@ -111,14 +124,13 @@ def render_format(
         len(numbers),
     )
     if output_format == "html":
-        write_html(
-            markdown, pandoc_meta, output, resource_paths, _extra_css(project, path, metadata)
-        )
+        write_html(markdown, pandoc_meta, output, resource_paths,
+                   _extra_css(project, path, metadata), filters)
     elif output_format == "docx":
-        write_docx(markdown, pandoc_meta, output, resource_paths)
+        write_docx(markdown, pandoc_meta, output, resource_paths, filters)
     else:
         root = Path(os.path.commonpath([project.root, out_dir.resolve()]))
-        write_pdf(markdown, pandoc_meta, output, resource_paths, root)
+        write_pdf(markdown, pandoc_meta, output, resource_paths, root, filters)
     return output
 
 

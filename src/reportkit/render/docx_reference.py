@@ -16,7 +16,7 @@ import docx
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt, RGBColor
+from docx.shared import Cm, Pt, RGBColor
 
 DARK_BLUE = RGBColor(0x12, 0x43, 0x6D)
 DARK_PINK = RGBColor(0x80, 0x16, 0x50)
@@ -114,6 +114,12 @@ def build_reference_docx(
         _set_font(styles[f"Heading {level}"], size=size, bold=True, colour=DARK_BLUE)
     for name in ("Table Caption", "Image Caption"):
         _set_font(_paragraph_style(document, name), size=10, bold=True)
+
+    for level in (1, 2):  # the contents list (report/style/accessible.lua); Word's own ids
+        toc = _paragraph_style(document, f"toc {level}")
+        toc.style_id = f"TOC{level}"
+        toc.paragraph_format.space_after = Pt(4)
+        toc.paragraph_format.left_indent = Cm(0.75 * (level - 1))
 
     callout = _paragraph_style(document, "Callout")
     _set_font(callout, size=11)

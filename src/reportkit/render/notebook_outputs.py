@@ -2,9 +2,11 @@
 
 A cell is found by its ``#| label:`` option. Its outputs become Markdown:
 
-* ``image/png`` -> a PNG file written to the figures folder and a Pandoc figure
+* an image -> a file written to the figures folder and a Pandoc figure
   ``![caption](path){#fig-label alt="..."}`` (caption from ``#| fig-cap:``, alt text from
-  ``#| fig-alt:``);
+  ``#| fig-alt:``). A chart comes as SVG and PNG: HTML and PDF take the SVG (vector), Word
+  the PNG (drawn at print resolution; Word needs a raster image). An output with one of the
+  two takes that one;
 * tables -> ``text/markdown`` as is (pipe tables), else ``text/html`` converted by Pandoc,
   followed by a caption line ``: caption {#tbl-label}`` (caption from ``#| tbl-cap:``).
 
@@ -143,8 +145,21 @@ def html_table_to_markdown(html: str) -> str:
     ).strip()
 
 
-def outputs_to_markdown(cell: CellOutputs, figure_dir: Path, notebook_name: str) -> list[str]:
-    """The Markdown lines embedding ``cell``'s outputs; PNGs are written into ``figure_dir``."""
+#: The image representation each output format prefers, best first.
+IMAGE_PREFERENCE = {
+    "html": ("image/svg+xml", "image/png"),
+    "pdf": ("image/svg+xml", "image/png"),
+    "docx": ("image/png", "image/svg+xml"),
+}
+_SUFFIX = {"image/svg+xml": ".svg", "image/png": ".png"}
+
+
+def outputs_to_markdown(
+    cell: CellOutputs, figure_dir: Path, notebook_name: str, output_format: str = "html"
+) -> list[str]:
+    """The Markdown lines embedding ``cell``'s outputs for ``output_format``; images are
+    written into ``figure_dir``."""
+    preference = IMAGE_PREFERENCE.get(output_format, IMAGE_PREFERENCE["html"])
     label = cell.label
     lines: list[str] = []
     images = 0
@@ -155,14 +170,15 @@ def outputs_to_markdown(cell: CellOutputs, figure_dir: Path, notebook_name: str)
         if kind not in ("display_data", "execute_result"):
             continue
         data = output.get("data", {})
-        if "image/png" in data:
+        image = next((mime for mime in preference if mime in data), None)
+        if image is not None:
             images += 1
             if images > 1:
                 raise RenderError(
                     f"cell '{label}' in {notebook_name} has more than one image; "
                     "embed one figure per labelled cell"
                 )
-            lines += _figure(cell, data["image/png"], figure_dir, notebook_name)
+            lines += _figure(cell, image, data[image], figure_dir, notebook_name)
         elif "text/markdown" in data:
             lines += _table(cell, _text(data["text/markdown"]).strip())
         elif "text/html" in data and "<table" in _text(data["text/html"]):
@@ -170,19 +186,23 @@ def outputs_to_markdown(cell: CellOutputs, figure_dir: Path, notebook_name: str)
     if not lines:
         raise RenderError(
             f"cell '{label}' in {notebook_name} has no embeddable output "
-            "(image/png, text/markdown or an HTML table); was the notebook executed?"
+            "(image/svg+xml, image/png, text/markdown or an HTML table); was the notebook "
+            "executed?"
         )
     return lines
 
 
-def _figure(cell: CellOutputs, png_b64: Any, figure_dir: Path, notebook_name: str) -> list[str]:
-    label = cell.label
+def _figure(
+    cell: CellOutputs, mime: str, value: Any, figure_dir: Path, notebook_name: str
+) -> list[str]:
+    label, suffix = cell.label, _SUFFIX[mime]
     figure_dir.mkdir(parents=True, exist_ok=True)
-    path = figure_dir / f"{label}.png"
-    image = base64.b64decode(_text(png_b64))
+    path = figure_dir / f"{label}{suffix}"
+    text = _text(value)
+    image = text.encode("utf-8") if mime == "image/svg+xml" else base64.b64decode(text)
     if not path.is_file() or path.read_bytes() != image:
         # Written whole then renamed: formats render in parallel and may read it meanwhile.
-        partial = path.with_name(f".{label}.{threading.get_ident()}.png")
+        partial = path.with_name(f".{label}.{threading.get_ident()}{suffix}")
         partial.write_bytes(image)
         partial.replace(path)
     caption = str(cell.options.get("fig-cap") or "")

@@ -20,6 +20,8 @@ from reportkit.render.staging import SYNTHETIC_LABEL
 
 log = logging.getLogger("reportkit.render")
 
+#: The standards every PDF declares (Typst 0.14 or later).
+PDF_STANDARDS = ("ua-1",)
 #: Pandoc's Markdown reader: citations off (``@fig-`` references are resolved before Pandoc).
 READER = "markdown-citations"
 
@@ -84,22 +86,31 @@ def _metadata_file(metadata: dict[str, Any], folder: Path) -> Path:
     return path
 
 
-def _common_args(metadata: dict[str, Any], work: Path, resource_paths: list[Path]) -> list[str]:
+def _common_args(
+    metadata: dict[str, Any], work: Path, resource_paths: list[Path], filters: list[Path]
+) -> list[str]:
+    """Pandoc's arguments for every format; ``filters`` (the project's shared Lua filters) run
+    after reportkit's own."""
     return [
         "--standalone",
         f"--metadata-file={_metadata_file(metadata, work)}",
         f"--lua-filter={template('reportkit.lua')}",
+        *(f"--lua-filter={path}" for path in filters),
         f"--resource-path={os.pathsep.join(str(p) for p in resource_paths)}",
         "--wrap=none",
     ]
 
 
 def _toc_args(metadata: dict[str, Any], default: bool) -> list[str]:
+    """Contents, section numbers and heading shift, from the format's Quarto options."""
     args = []
     if metadata.get("toc", default):
         args += ["--toc", f"--toc-depth={int(metadata.get('toc-depth', 2))}"]
     if metadata.get("number-sections"):
         args.append("--number-sections")
+    shift = metadata.get("shift-heading-level-by")
+    if shift:
+        args.append(f"--shift-heading-level-by={int(shift)}")
     return args
 
 
@@ -109,10 +120,11 @@ def write_html(
     output: Path,
     resource_paths: list[Path],
     extra_css: list[Path],
+    filters: list[Path],
 ) -> None:
     """A standalone, self-contained HTML file with our template and CSS."""
     with tempfile.TemporaryDirectory(prefix="reportkit-html-") as tmp:
-        args = _common_args(metadata, Path(tmp), resource_paths)
+        args = _common_args(metadata, Path(tmp), resource_paths, filters)
         args += ["-t", "html5", f"--template={template('report.html')}", "--embed-resources"]
         args += [f"--css={css}" for css in (template("report.css"), *extra_css)]
         args += [*_toc_args(metadata, default=True), "-o", str(output)]
@@ -120,7 +132,11 @@ def write_html(
 
 
 def write_docx(
-    markdown: str, metadata: dict[str, Any], output: Path, resource_paths: list[Path]
+    markdown: str,
+    metadata: dict[str, Any],
+    output: Path,
+    resource_paths: list[Path],
+    filters: list[Path],
 ) -> None:
     """A DOCX file styled by a reference document generated for this render."""
     with tempfile.TemporaryDirectory(prefix="reportkit-docx-") as tmp:
@@ -131,7 +147,7 @@ def write_docx(
             header_label=label,
             title=str(metadata.get("title", "")),
         )
-        args = _common_args(metadata, Path(tmp), resource_paths)
+        args = _common_args(metadata, Path(tmp), resource_paths, filters)
         args += ["-t", "docx", f"--reference-doc={reference}"]
         args += [*_toc_args(metadata, default=False), "-o", str(output)]
         run_pandoc(markdown, args, cwd=output.parent)
@@ -143,6 +159,7 @@ def write_pdf(
     output: Path,
     resource_paths: list[Path],
     typst_root: Path,
+    filters: list[Path],
 ) -> None:
     """A PDF: Pandoc writes Typst with our template, the ``typst`` package compiles it."""
     import typst
@@ -150,12 +167,15 @@ def write_pdf(
     meta = {**metadata, "reportkit-typst-root": str(typst_root)}
     with tempfile.TemporaryDirectory(prefix="reportkit-typst-") as tmp:
         source = Path(tmp) / f"{output.stem}.typ"
-        args = _common_args(meta, Path(tmp), resource_paths)
+        args = _common_args(meta, Path(tmp), resource_paths, filters)
         # --wrap=none: a soft line break starting "2019." must not become a Typst list item.
         args += ["-t", "typst", "--wrap=none", f"--template={template('report.typ')}"]
         args += [*_toc_args(meta, default=True), "-o", str(source)]
         run_pandoc(markdown, args, cwd=output.parent)
         options: dict[str, Any] = {"root": str(typst_root), "ignore_system_fonts": True}
+        # Tagged PDF declaring PDF/UA-1: Typst checks the rules it can (title, alt text) and
+        # fails the compile where one is broken.
+        options["pdf_standards"] = list(PDF_STANDARDS)
         epoch = os.environ.get("SOURCE_DATE_EPOCH")
         if epoch:
             options["timestamp"] = int(epoch)

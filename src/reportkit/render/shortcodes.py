@@ -188,7 +188,8 @@ def _embed(arg: str, line: SourceLine, ctx: ExpandContext) -> list[SourceLine]:
         raise RenderError(f"{line.where(ctx.root)}: notebook not found: {notebook_ref}")
     try:
         cell = ctx.notebooks.cell(notebook, label)
-        markdown = outputs_to_markdown(cell, ctx.figure_dir, notebook.name)
+        markdown = outputs_to_markdown(cell, ctx.figure_dir, notebook.name,
+                                       ctx.output_format or "html")
     except RenderError as exc:
         raise RenderError(f"{line.where(ctx.root)}: {exc}") from None
     return [line.replaced(text) for text in markdown]
