@@ -352,15 +352,16 @@ def collect_facts(plan_: Plan, staging: Path) -> dict:
     return collected
 
 
-def stage_project(plan_: Plan, staging: Path) -> Path:
-    """The Quarto project for this period (see ``reportkit.render.staging``)."""
+def stage_project(plan_: Plan, build_dir: Path, target: Path | None = None) -> Path:
+    """The Quarto project of the build in ``build_dir`` (its facts and executed notebooks), in
+    ``target`` (default: ``build_dir/_project``); see ``reportkit.render.staging``."""
     from reportkit import facts
     from reportkit.render.staging import stage_project as stage
 
-    published = facts.read_json(staging / "facts.json")
-    return stage(plan_.root, staging / "_project",
+    published = facts.read_json(build_dir / "facts.json")
+    return stage(plan_.root, target or build_dir / "_project",
                  facts_display={name: fact.display for name, fact in published.items()},
-                 period_metadata=plan_.params.metadata(), notebooks=staging / "notebooks")
+                 period_metadata=plan_.params.metadata(), notebooks=build_dir / "notebooks")
 
 
 def stage_build(period: str, target: Path, *, root: Path | None = None) -> Path:
@@ -372,20 +373,15 @@ def stage_build(period: str, target: Path, *, root: Path | None = None) -> Path:
     if not (out / "facts.json").is_file() or not (out / "notebooks").is_dir():
         raise UserError(f"no build of {period} in {out}: run `reportkit build --year {period}`")
     target = Path(target).resolve()
-    if target == root or target.is_relative_to(out) or root.is_relative_to(target):
+    if target.is_relative_to(out) or root.is_relative_to(target):
         raise UserError(f"{target}: stage into a folder of its own, outside {out} and the "
                         "project folder's parents")
     if target.exists() and any(target.iterdir()) and not (target / "_period.yml").is_file():
         raise UserError(f"{target} exists and is not a staged project: name a new folder")
-    from reportkit import facts
-    from reportkit.render.staging import stage_project as stage
-
-    published = facts.read_json(out / "facts.json")
     try:
-        return stage(root, target, facts_display={n: f.display for n, f in published.items()},
-                     period_metadata=the_plan.params.metadata(), notebooks=out / "notebooks")
+        return stage_project(the_plan, out, target)
     except OSError as exc:
-        raise BuildError(f"cannot stage the project in {target}: {exc.strerror or exc}") from None
+        raise StorageError.from_os_error(exc, f"cannot stage the project in {target}") from None
 
 
 def lint_report(plan_: Plan) -> None:

@@ -102,6 +102,16 @@ def _duplicates(table: _Table, column: str) -> list[Problem]:
         f"{table.line(first[values.iat[p]])})"))
 
 
+def _unmatched_ids(table: _Table, other: _Table, message: str) -> list[Problem]:
+    """Cells of ``table`` whose well-formed ``notification_id`` is not in ``other`` (the link
+    between the two files, checked from either side)."""
+    if not other.complete:  # a CSV syntax error stopped reading: ids may be missing
+        return []
+    ids = table.frame["notification_id"]
+    return cells(table, ids.str.fullmatch(ID_PATTERNS["notification_id"])
+                 & ~ids.isin(other.values("notification_id")), "notification_id", message)
+
+
 # --- notifications.csv ------------------------------------------------------------------------
 
 
@@ -113,14 +123,9 @@ def _unique_notification_id(ctx: Context) -> list[Problem]:
 @rule(N, "notification_id", f"every notification has at least one child in `{C}`",
       (C, "notification_id"))
 def _notification_has_children(ctx: Context) -> list[Problem]:
-    if not ctx.children.complete:  # a CSV syntax error stopped reading: ids may be missing
-        return []
-    ids = ctx.notifications.frame["notification_id"]
-    referenced = ctx.children.values("notification_id")
-    return cells(ctx.notifications, ids.str.fullmatch(ID_PATTERNS["notification_id"])
-                 & ~ids.isin(referenced), "notification_id",
-                 f"has no children in {ctx.children.name}; every notification needs at least one "
-                 "child row")
+    return _unmatched_ids(ctx.notifications, ctx.children,
+                          f"has no children in {ctx.children.name}; every notification needs at "
+                          "least one child row")
 
 
 @rule(N, "incident_date", "not after `notification_date`", "notification_date")
@@ -268,11 +273,7 @@ def _unique_child_id(ctx: Context) -> list[Problem]:
 
 @rule(C, "notification_id", f"a `notification_id` in `{N}`", (N, "notification_id"))
 def _child_of_a_notification(ctx: Context) -> list[Problem]:
-    if not ctx.notifications.complete:  # a CSV syntax error stopped reading: ids may be missing
-        return []
-    refs = ctx.children.frame["notification_id"]
-    known = ctx.notifications.values("notification_id")
-    return cells(ctx.children, refs.str.fullmatch(ID_PATTERNS["notification_id"])
-                 & ~refs.isin(known), "notification_id",
-                 f"is not a notification_id in {ctx.notifications.name}; every child must belong "
-                 "to a notification (correct the id, or add the notification)")
+    return _unmatched_ids(ctx.children, ctx.notifications,
+                          f"is not a notification_id in {ctx.notifications.name}; every child "
+                          "must belong to a notification (correct the id, or add the "
+                          "notification)")
