@@ -23,6 +23,7 @@ import docx
 import pytest
 from bs4 import BeautifulSoup
 from conftest import ENGINES, REPO, copy_project, quarto_on_path
+from pdf_layout import layout_problems
 from pypdf import PdfReader, PdfWriter
 
 from reportkit import verify
@@ -87,6 +88,12 @@ def test_every_pdf_page_carries_the_warning_and_its_number(engine_out) -> None:
             assert f"Page {number} of {len(pages)}" in text, (name, number)
         first = _fold(pages[0].extract_text() or "")
         assert "Period: 2020" in first and "Published:" in first
+
+
+def test_no_pdf_page_is_left_part_blank_by_a_moved_chart(engine_out) -> None:
+    engine, out = engine_out
+    problems = [p for document in DOCUMENTS for p in layout_problems(out / f"{document}.pdf")]
+    assert problems == [], f"{engine}: {problems}"
 
 
 def test_html_is_self_contained_with_skip_link_banner_and_title(engine_out) -> None:
