@@ -81,3 +81,44 @@ def test_in_a_notebook_each_chart_is_shown_as_svg_and_as_a_300_dpi_png() -> None
         assert shell.display_formatter.format(fig)[0]["image/svg+xml"] == svg
     finally:
         InteractiveShell.clear_instance()
+
+
+LONG = "Child previously identified as vulnerable by the child protection system"
+
+
+def _drawn(fig):
+    fig.canvas.draw()
+    return fig.canvas.get_renderer()
+
+
+def test_long_labels_are_wrapped_so_the_bars_keep_most_of_the_width() -> None:
+    fig = charts.bar_percent([LONG, "Domestic abuse"], [62.0, 42.0], title="T")
+    _drawn(fig)
+    ax = fig.axes[0]
+    assert ax.get_position().width > 0.55, "the bars' axes take most of the figure's width"
+    wrapped = ax.get_yticklabels()[0].get_text()
+    assert wrapped.replace("\n", " ") == LONG
+    assert max(len(line) for line in wrapped.splitlines()) <= charts.LABEL_WIDTH
+
+
+def test_a_highlight_needs_a_legend_naming_both_colours() -> None:
+    with pytest.raises(ValueError, match="legend"):
+        charts.bar_values(["a", "b"], [1.0, 2.0], title="T", xlabel="x", highlight="a")
+    fig = charts.bar_values(["a", "b", "c"], [1.0, 2.0, 3.0], title="T", xlabel="x",
+                            highlight=["a", "b"], legend=("Within 15 days", "Later"))
+    bars = fig.axes[0].patches
+    assert [matplotlib.colors.to_hex(b.get_facecolor()).upper() for b in bars] == [
+        charts.FOCUS, charts.FOCUS, charts.CONTEXT]
+    (legend,) = fig.legends
+    assert [t.get_text() for t in legend.get_texts()] == ["Within 15 days", "Later"]
+
+
+def test_interval_labels_sit_above_their_rows_on_one_line() -> None:
+    label = "Notifications: April to September 2020 against April to September 2019"
+    fig = charts.interval_chart([label, "Deaths: 2020 against 2019"], [1.27, 1.29],
+                                [1.06, 1.04], [1.52, 1.59], title="T")
+    _drawn(fig)
+    ax = fig.axes[0]
+    texts = [t.get_text() for t in ax.texts]
+    assert label in texts and "Deaths: 2020 against 2019" in texts
+    assert ax.get_position().width > 0.8, "no tick labels squeeze the intervals"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -34,8 +35,24 @@ def test_markdown_table_right_aligns_numbers_and_escapes_pipes() -> None:
     frame = pd.DataFrame({"Group": ["a|b", "c"], "Count": [1234, 5], "Share": ["c", "12%"]})
     lines = tables.to_markdown(frame).splitlines()
     assert lines[0] == "| Group | Count | Share |"
-    assert lines[1] == "| :--- | ---: | ---: |"
+    assert lines[1] == "| :----- | -----: | -----: |"
     assert lines[2] == "| a\\|b | 1\\,234 | c |"
+
+
+def test_a_wide_tables_columns_are_as_wide_as_their_longest_cell() -> None:
+    """Pandoc sizes a wide pipe table's columns by the dashes under the header: a long text
+    column gets the room it needs, a number column no more, and no header word is split."""
+    import pypandoc
+
+    frame = pd.DataFrame({
+        "Characteristic": ["Child previously identified as vulnerable by the child protection "
+                           "system", "Domestic abuse"],
+        "Notifications": [301, 202], "Percentage": ["62%", "42%"]})
+    rule = tables.to_markdown(frame).splitlines()[1]
+    assert [len(cell.strip(" :")) for cell in rule.strip("|").split("|")] == [72, 13, 10]
+    typst = pypandoc.convert_text(tables.to_markdown(frame), "typst", format="markdown")
+    widths = [float(w) for w in re.findall(r"([0-9.]+)%", typst.split("align:")[0])]
+    assert len(widths) == 3 and widths[0] > 3 * widths[1], typst
 
 
 def test_markdown_table_cells_are_text_never_markup() -> None:

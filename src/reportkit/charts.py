@@ -3,7 +3,8 @@ values written on the bars (meaning never carried by colour alone)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import textwrap
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
 from reportkit.gss import round_half_up
@@ -22,6 +23,8 @@ WIDTH_INCHES = 7.0
 #: resolution (Word, which needs a raster image). The renderers pick one per format.
 FIGURE_FORMATS = ("svg", "png")
 PRINT_DPI = 300
+#: Category labels longer than this many characters are wrapped onto more lines.
+LABEL_WIDTH = 30
 
 
 def apply_style() -> None:
@@ -87,11 +90,17 @@ def bar_percent(
     *,
     title: str,
     xlabel: str = "Percentage",
-    highlight: str | None = None,
+    highlight: str | Collection[str] | None = None,
+    legend: tuple[str, str] | None = None,
 ) -> Figure:
     """Horizontal bars of percentages in the order given, each value written by its bar."""
     return bar_values(labels, percents, title=title, xlabel=xlabel, highlight=highlight,
-                      suffix="%", decimals=0)
+                      legend=legend, suffix="%", decimals=0)
+
+
+def wrap_label(label: str, width: int = LABEL_WIDTH) -> str:
+    """A category label broken into lines of at most ``width`` characters (at spaces)."""
+    return textwrap.fill(label, width, break_long_words=False, break_on_hyphens=False)
 
 
 def bar_values(
@@ -100,29 +109,41 @@ def bar_values(
     *,
     title: str,
     xlabel: str,
-    highlight: str | None = None,
+    highlight: str | Collection[str] | None = None,
+    legend: tuple[str, str] | None = None,
     suffix: str = "",
     decimals: int = 0,
 ) -> Figure:
-    """Horizontal bars in the order given, each value written by its bar; ``highlight`` one
-    label in the focus colour against grey (the value labels carry the meaning)."""
-    percents = values
-    fig, ax = _new(max(2.2, 0.38 * len(labels) + 1.0))
-    colours = [
-        FOCUS if highlight is None or label == highlight else CONTEXT for label in labels
-    ]
+    """Horizontal bars in the order given, each value written by its bar; long labels wrapped
+    so the bars keep most of the width.
+
+    ``highlight`` (a label, or several) is drawn in the focus colour against grey; ``legend``
+    then names the two colours (focus, grey), since a reader must be told what colour means.
+    """
+    if highlight is not None and legend is None:
+        raise ValueError("bar_values: a highlight needs a legend naming its two colours")
+    marked = {highlight} if isinstance(highlight, str) else set(highlight or ())
+    shown = [wrap_label(label) for label in labels]
+    extra_lines = sum(label.count("\n") for label in shown)
+    fig, ax = _new(max(2.2, 0.38 * len(labels) + 0.14 * extra_lines + 1.0))
+    colours = [FOCUS if highlight is None or label in marked else CONTEXT for label in labels]
     positions = range(len(labels))
-    ax.barh(list(positions), list(percents), color=colours)
-    ax.set_yticks(list(positions), labels=list(labels))
+    ax.barh(list(positions), list(values), color=colours)
+    ax.set_yticks(list(positions), labels=shown)
     ax.invert_yaxis()
-    top = max([*percents, 1.0])
+    top = max([*values, 1.0])
     ax.set_xlim(0, top * 1.18)
-    for y, value in zip(positions, percents, strict=True):
+    for y, value in zip(positions, values, strict=True):
         ax.text(value + top * 0.01, y, f"{round_half_up(value, decimals):.{decimals}f}{suffix}",
                 va="center", fontsize=9, color=TEXT)
     ax.set_xlabel(xlabel)
     ax.set_title(title)
     ax.grid(axis="y", visible=False)
+    if legend is not None:
+        from matplotlib.patches import Patch
+
+        keys = [Patch(color=FOCUS, label=legend[0]), Patch(color=CONTEXT, label=legend[1])]
+        fig.legend(handles=keys, loc="outside lower center", ncols=2)
     return fig
 
 
@@ -193,28 +214,30 @@ def interval_chart(
     title: str,
 ) -> Figure:
     """Rate ratios with 95% confidence intervals, and a reference line at 1 (no change); each
-    ratio and interval is written beside its dot."""
-    import textwrap
-
-    fig, ax = _new(max(2.4, 0.75 * len(labels) + 1.2))
+    row's label is written above its interval, across the chart's width, and each ratio and
+    interval beside its dot."""
+    fig, ax = _new(max(2.4, 0.62 * len(labels) + 1.3))
     y = list(range(len(labels)))
     errors = [
         [r - lo for r, lo in zip(ratios, lows, strict=True)],
         [hi - r for r, hi in zip(ratios, highs, strict=True)],
     ]
     ax.errorbar(ratios, y, xerr=errors, fmt="o", color=FOCUS, capsize=4)
-    for yy, r, lo, hi in zip(y, ratios, lows, highs, strict=True):
+    for yy, label, r, lo, hi in zip(y, labels, ratios, lows, highs, strict=True):
         shown = "{:.2f} ({:.2f} to {:.2f})".format(*(round_half_up(v, 2) for v in (r, lo, hi)))
         ax.annotate(shown, (hi, yy), xytext=(6, 0), textcoords="offset points", va="center",
                     fontsize=8, color=TEXT)
+        ax.annotate(wrap_label(label, 90), (0, yy), xycoords=("axes fraction", "data"),
+                    xytext=(4, 9), textcoords="offset points", va="bottom", fontsize=9,
+                    color=TEXT, bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
     ax.axvline(1.0, color="#505A5F", linestyle="--", linewidth=1)
-    ax.set_yticks(y, labels=[textwrap.fill(label, 34) for label in labels])
-    ax.invert_yaxis()
+    ax.set_yticks(y, labels=[""] * len(labels))
+    ax.tick_params(axis="y", length=0)
     low = min([*lows, 1.0])
     high = max([*highs, 1.0])
     span = high - low
     ax.set_xlim(low - 0.1 * span, high + 0.45 * span)
-    ax.set_ylim(len(labels) - 0.5, -0.5)
+    ax.set_ylim(len(labels) - 0.5, -0.85)
     ax.set_xlabel("Rate ratio (1 = no change), with 95% confidence interval")
     ax.set_title(title)
     ax.grid(axis="y", visible=False)

@@ -37,12 +37,24 @@ def _is_number_column(values: Sequence[object]) -> bool:
     return bool(shown) and all(isinstance(v, int | float) or str(v)[:1].isdigit() for v in shown)
 
 
+def _widths(headers: Sequence[str], body: Sequence[Sequence[str]]) -> list[int]:
+    """Each column's share of a wide table, as Pandoc reads it from the dashes under the header:
+    its longest cell, and at least its header's longest word (so no word breaks)."""
+    widths = []
+    for index, header in enumerate(headers):
+        cells = [row[index] for row in body]
+        widths.append(max(3, max(map(len, header.split()), default=0),
+                          max(map(len, cells), default=0)))
+    return widths
+
+
 def to_markdown(frame: pd.DataFrame) -> str:
     """A Pandoc pipe table (every cell escaped: see ``reportkit.escape``); numbers right-aligned."""
     headers = [str(c) for c in frame.columns]
     body = [[_cell(v) for v in row] for row in frame.itertuples(index=False)]
     right = [_is_number_column(list(frame[c])) for c in frame.columns]
-    rule = ["---:" if r else ":---" for r in right]
+    rule = ["-" * width + ":" if r else ":" + "-" * width
+            for r, width in zip(right, _widths(headers, body), strict=True)]
 
     def line(cells: Sequence[str]) -> str:
         return "| " + " | ".join(cells) + " |"
