@@ -29,9 +29,19 @@ $(STAMP): pyproject.toml constraints.txt
 # Quarto 1.9 built from source, with its tools from PyPI and npm (see ../shared/quarto/README.md).
 # Skipped, with a note, where ../shared/quarto is absent: then the Quarto tests skip (or fail
 # when REPORTKIT_REQUIRE_QUARTO=1, as in CI).
-quarto:
+# Its typst command runs the typst-py binding 0.14.2, which refuses PDF/UA-1 (a Typst 0.14 CLI,
+# as in Quarto's releases, accepts it): the binding is replaced by the one pinned in
+# constraints.txt, which the built-in engine uses too. The manifest records the Typst that ran.
+TYPST_PY  := $(QUARTO_DIR)/bin/tools/x86_64/typst-py
+TYPST_PIN := $(shell sed -n 's/^typst==//p' constraints.txt)
+
+quarto: setup
 	@if [ -f "$(QUARTO_SRC)/install.sh" ]; then bash "$(QUARTO_SRC)/install.sh" "$(QUARTO_DIR)"; \
 	elif [ ! -x "$(QUARTO)" ]; then echo "make: no $(QUARTO_SRC)/install.sh: Quarto tests will skip"; fi
+	@if [ -d "$(TYPST_PY)" ] && [ ! -d "$(TYPST_PY)/typst-$(TYPST_PIN).dist-info" ]; then \
+	  rm -rf "$(TYPST_PY)/typst" "$(TYPST_PY)"/typst-*.dist-info && \
+	  $(BIN)/python -m pip install --quiet --no-deps --only-binary :all: --target "$(TYPST_PY)" \
+	    "typst==$(TYPST_PIN)" && echo "make: Quarto's typst now runs typst-py $(TYPST_PIN)"; fi
 
 # The browser tests run headless Chromium (Debian's chromium; CI installs it) with axe-core.
 # Without npm this notes it and the browser tests skip (or fail when

@@ -7,7 +7,8 @@ src/reportkit/render/templates/reportkit.lua, for the same house rules).
   document in the "Synthetic Notice" style when synthetic_data is true.
 * HTML: an empty anchor, id "content", where the text starts: the skip link's target.
 * Every format: an embedded notebook cell keeps no attributes naming the notebook's path on
-  the build machine (Quarto adds data-notebook and friends to its wrapper div).
+  the build machine (Quarto adds data-notebook and friends to its wrapper div). In Typst the
+  wrapper goes altogether: as a #block it would stop a chart floating.
 ]]
 
 local TITLES = {
@@ -50,6 +51,11 @@ local EMBED_ATTRIBUTES = { "notebook", "notebook-title", "notebook-cellid" }
 local function strip_embed_paths(div)
   if not div.classes:includes("quarto-embed-nb-cell") then
     return nil
+  end
+  if quarto.doc.is_format("typst") then
+    -- Typst writes a div as #block[...], which would hold a chart in place: unwrapped, the
+    -- chart floats past the page's end as the house style says (typst-template.typ).
+    return div.content
   end
   for _, name in ipairs(EMBED_ATTRIBUTES) do
     div.attributes[name] = nil
