@@ -7,16 +7,19 @@ import textwrap
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
+from afcharts.af_colours import get_af_colours
+
 from reportkit.gss import round_half_up
 
 if TYPE_CHECKING:  # keep imports light for the CLI
     import pandas as pd
     from matplotlib.figure import Figure
 
-# Analysis Function categorical palette, in order, then its extension.
-PALETTE = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
-TWO_SERIES = ("#12436D", "#F46A25")
-FOCUS, CONTEXT = "#12436D", "#BFBFBF"
+# The Government Analysis Function's colour palettes, as its afcharts package publishes them:
+# categorical (in order), two series, and focus against context.
+PALETTE = tuple(get_af_colours("categorical"))
+TWO_SERIES = tuple(get_af_colours("duo"))
+FOCUS, CONTEXT = get_af_colours("focus")
 TEXT = "#0B0C0C"
 WIDTH_INCHES = 7.0
 #: Each chart is shown twice: SVG (HTML and PDF: vector, sharp at any zoom) and PNG at print
