@@ -22,12 +22,11 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-import holidays
 import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
 
-from reportkit import codes
+from reportkit import codes, stats
 from reportkit.errors import UserError
 
 DEFAULT_SEED = 20201231
@@ -335,10 +334,9 @@ def lookup(table: Mapping[str, float], keys: Sequence[str], default: float = 1.0
 
 @cache
 def bank_holidays() -> tuple[np.datetime64, ...]:
-    """England and Wales bank holidays over the timeline (``holidays``, subdivision ENG)."""
-    years = range(TIMELINE_START.year, EXTRACT_DATE.year + 2)
-    found = holidays.country_holidays("GB", subdiv="ENG", years=years)
-    return tuple(np.datetime64(day, "D") for day in sorted(found))
+    """England and Wales bank holidays over the timeline (the one calendar, in ``stats``)."""
+    found = stats.england_bank_holidays(TIMELINE_START.year, EXTRACT_DATE.year + 1)
+    return tuple(np.datetime64(day, "D") for day in found)
 
 
 def local_authorities() -> pd.DataFrame:
