@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from reportkit import config, execute, reads
+from reportkit import manifest as manifest_
 from reportkit import publish as publish_
 from reportkit.errors import (
     BuildError,
@@ -29,12 +30,10 @@ from reportkit.errors import (
     UserError,
     describe_os_error,
 )
-from reportkit.paths import output_dir, project_root
+from reportkit.paths import cache_dir, output_dir, project_root
 
 log = logging.getLogger("reportkit.build")
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
-DOCUMENTS = ("annual-report", "executive-summary")
-FORMATS = ("html", "pdf", "docx")
 VERSIONED_PACKAGES = (
     "reportkit", "papermill", "nbclient", "ipykernel", "pandas", "numpy", "scipy", "matplotlib",
     "seaborn", "pandera", "pydantic", "holidays", "nbval", "pypandoc-binary", "typst",
@@ -173,12 +172,11 @@ def plan(period: str, root: Path, engine: str = "auto") -> Plan:
 def is_up_to_date(plan_: Plan, out: Path) -> bool:
     """True when the last good output was built from exactly these inputs and every output
     file still has the hash the manifest recorded (a changed or missing file means rebuild)."""
-    manifest_path = out / "manifest.json"
     try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        manifest = manifest_.read(out)
+    except UserError:
         return False
-    if not isinstance(manifest, dict) or manifest.get("build_key") != plan_.build_key:
+    if manifest.build_key != plan_.build_key:
         return False
     problems = publish_.whole_problems(out)
     if problems:
@@ -278,7 +276,7 @@ def validate_data(plan_: Plan) -> None:
 
 def execute_notebooks(plan_: Plan, staging: Path, *, jobs: int, force: bool, on_done) -> list:
     """Step 2: run every notebook whose inputs changed (Papermill, one process each)."""
-    cache = execute.Cache(plan_.root / ".reportkit-cache" / plan_.period)
+    cache = execute.Cache(cache_dir(plan_.root) / plan_.period)
     parameters = notebook_parameters(plan_.period)
     job_list = [
         execute.NotebookJob(
@@ -323,10 +321,10 @@ def check_reads(plan_: Plan, jobs: list[execute.NotebookJob], executed: list,
 def _last_seconds(out: Path) -> dict[str, float]:
     """Each notebook's execution time in the last build (to start the longest first)."""
     try:
-        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-        return {n["name"]: float(n["seconds"]) for n in manifest["notebooks"] if not n["cached"]}
-    except (OSError, KeyError, TypeError, ValueError):
+        manifest = manifest_.read(out)
+    except UserError:
         return {}
+    return {n.name: n.seconds for n in manifest.notebooks if not n.cached}
 
 
 def gather_tables(staging: Path) -> list[Path]:
@@ -396,7 +394,7 @@ def render_documents(plan_: Plan, staging: Path, engine: str):
     from reportkit.render import render
 
     project = stage_project(plan_, staging)
-    result = render(project, staging, engine=engine, documents=DOCUMENTS, formats=FORMATS)
+    result = render(project, staging, engine=engine)
     shutil.rmtree(project, ignore_errors=True)
     return result
 
@@ -417,35 +415,35 @@ def package_versions() -> dict[str, str]:
 published_files = publish_.published_files
 
 
-def engine_record(render_result) -> dict:
+def engine_record(render_result) -> manifest_.EngineRecord:
     """The manifest's record of the engine that rendered: its name and its tools' versions."""
-    return {"name": render_result.engine, "version": render_result.version,
-            "tools": dict(render_result.versions)}
+    return manifest_.EngineRecord(name=render_result.engine, version=render_result.version,
+                                  tools=dict(render_result.versions))
 
 
 def write_manifest(plan_: Plan, staging: Path, result: BuildResult, timings: dict,
                    render_result) -> None:
     """Step 7: what was built from what, with which tools, how fast."""
-    manifest = {
-        "period": plan_.period,
-        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "build_key": plan_.build_key,
-        "parameters": json.loads(plan_.params.model_dump_json()),
-        "inputs": plan_.input_hashes,
-        "engine": engine_record(render_result),
-        "versions": package_versions(),
-        "notebooks": [
-            {"name": r.name, "seconds": round(r.seconds, 2), "cached": r.cached, "key": r.key}
+    manifest = manifest_.Manifest(
+        period=plan_.period,
+        built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        build_key=plan_.build_key,
+        parameters=json.loads(plan_.params.model_dump_json()),
+        inputs=plan_.input_hashes,
+        engine=engine_record(render_result),
+        versions=package_versions(),
+        notebooks=[
+            manifest_.NotebookRun(name=r.name, seconds=round(r.seconds, 2), cached=r.cached,
+                                  key=r.key)
             for r in result.notebooks
         ],
-        "timings": {k: round(v, 2) for k, v in timings.items()},
-        "facts": result.facts,
-        "outputs": published_files(staging),
-        "output_hashes": publish_.output_hashes(staging),
-        "command": " ".join(Path(sys.argv[0]).name.split() + sys.argv[1:]),
-    }
-    (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n",
-                                           encoding="utf-8")
+        timings={k: round(v, 2) for k, v in timings.items()},
+        facts=result.facts,
+        outputs=published_files(staging),
+        output_hashes=publish_.output_hashes(staging),
+        command=" ".join(Path(sys.argv[0]).name.split() + sys.argv[1:]),
+    )
+    manifest_.write(staging, manifest)
 
 
 def build(
@@ -528,9 +526,8 @@ def rerender(period: str, *, root: Path | None = None, engine: str = "auto"):
     root = (root or project_root()).resolve()
     the_plan = plan(period, root, engine)  # asking for Quarto without Quarto fails here
     out = output_dir(period, root)
-    manifest_path = out / "manifest.json"
     with period_lock(out):  # repairs an interrupted publish first
-        if not manifest_path.is_file():
+        if not (out / manifest_.MANIFEST).is_file():
             raise UserError(f"no build of {period} in {out}: run `reportkit build --year {period}`")
         changed = publish_.whole_problems(out)
         if changed:  # rendering would record the changed files' hashes as if built
@@ -543,18 +540,16 @@ def rerender(period: str, *, root: Path | None = None, engine: str = "auto"):
             lint_report(the_plan)
             started = time.perf_counter()
             rendered = render_documents(the_plan, staging, engine)
-            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-            built_from = {n["name"]: n["key"] for n in manifest.get("notebooks", [])}
+            manifest = manifest_.read(out)
+            built_from = {n.name: n.key for n in manifest.notebooks}
             if built_from == the_plan.job_keys:  # same notebooks: the output is current again
-                manifest["build_key"] = the_plan.build_key
-            manifest["engine"] = engine_record(rendered)
-            manifest.setdefault("timings", {})["render"] = round(
-                time.perf_counter() - started, 2)
-            manifest["outputs"] = published_files(staging)
-            manifest["output_hashes"] = publish_.output_hashes(staging)
+                manifest.build_key = the_plan.build_key
+            manifest.engine = engine_record(rendered)
+            manifest.timings["render"] = round(time.perf_counter() - started, 2)
+            manifest.outputs = published_files(staging)
+            manifest.output_hashes = publish_.output_hashes(staging)
             (staging / "verification.json").unlink(missing_ok=True)
-            (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n",
-                                                   encoding="utf-8")
+            manifest_.write(staging, manifest)
         except OSError as exc:
             shutil.rmtree(staging, ignore_errors=True)
             raise StorageError(

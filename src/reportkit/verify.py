@@ -29,7 +29,8 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
-from reportkit import config, execute, facts
+from reportkit import config, execute, executed, facts
+from reportkit import manifest as manifest_
 from reportkit.errors import UserError
 from reportkit.paths import output_dir, project_root
 
@@ -89,8 +90,7 @@ class Verification:
 
 def _code_cell_ids(notebook: Path) -> list[str]:
     """Ids of the code cells, in order: nbval numbers code cells only ("Cell 6")."""
-    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
-    return [c.get("id", "") for c in cells if c.get("cell_type") == "code"]
+    return [cell.id or "" for _, cell in executed.read(notebook).code_cells()]
 
 
 def nbval_command(notebooks_dir: Path, junit: Path) -> list[str]:
@@ -416,15 +416,15 @@ def _record_ids(params: config.PeriodParams, root: Path) -> set[str]:
 def check_manifest(out: Path, root: Path) -> Check:
     """The inputs recorded in the manifest still have the same content."""
     check = Check("manifest")
-    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    for relative, recorded in sorted(manifest.get("inputs", {}).items()):
+    manifest = manifest_.read(out)
+    for relative, recorded in sorted(manifest.inputs.items()):
         check.checked += 1
         path = root / relative
         if not path.is_file():
             check.fail(f"input {relative} recorded in manifest.json no longer exists")
         elif execute.sha256_file(path) != recorded:
             check.fail(f"input {relative} changed since the build (hash differs): rebuild")
-    for relative in manifest.get("outputs", []):
+    for relative in manifest.outputs:
         if not (out / relative).is_file():
             check.fail(f"output {relative} listed in manifest.json is missing")
     return check
