@@ -17,11 +17,15 @@ from collections.abc import Callable
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from importlib import metadata
 from pathlib import Path
 
-from reportkit import config, execute, reads
+from filelock import FileLock, Timeout
+
+from reportkit import config, execute, facts, lint, reads, stats
 from reportkit import manifest as manifest_
 from reportkit import publish as publish_
+from reportkit.chapter import load_dataset
 from reportkit.errors import (
     BuildError,
     BuildLockedError,
@@ -31,6 +35,9 @@ from reportkit.errors import (
     describe_os_error,
 )
 from reportkit.paths import cache_dir, output_dir, project_root
+from reportkit.reference import check_population
+from reportkit.render import render, resolve_engine
+from reportkit.render.staging import stage_project as stage
 
 log = logging.getLogger("reportkit.build")
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
@@ -153,8 +160,6 @@ def plan(period: str, root: Path, engine: str = "auto") -> Plan:
     inputs_hash = _combine(inputs + library, hashes)
     parameters = notebook_parameters(period)
     job_keys = {nb.stem: execute.job_key(hashes[nb], parameters, inputs_hash) for nb in notebooks}
-    from reportkit.render import resolve_engine
-
     resolved = resolve_engine(engine)
     digest = hashlib.sha256()
     for name, key in sorted(job_keys.items()):
@@ -192,8 +197,6 @@ def is_up_to_date(plan_: Plan, out: Path) -> bool:
 def period_lock(out: Path):
     """Refuse a second build of the same period while one runs; once the lock is held, repair
     an interrupted publish of the period (``publish.recover``) before anything else."""
-    from filelock import FileLock, Timeout
-
     lock_path = out.parent / f".{out.name}.lock"
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -252,10 +255,6 @@ def keep_failed(staging: Path, out: Path) -> Path | None:
 def validate_data(plan_: Plan) -> None:
     """Step 1: validate the data (priming the notebooks' data cache) and check that the period
     and every comparison range have notifications."""
-    from reportkit import stats
-    from reportkit.chapter import load_dataset
-    from reportkit.reference import check_population
-
     notifications_file = plan_.params.data_path("notifications", plan_.root)
     dataset = load_dataset(notifications_file, plan_.params.data_path("children", plan_.root),
                            root=plan_.root)
@@ -342,8 +341,6 @@ def gather_tables(staging: Path) -> list[Path]:
 
 def collect_facts(plan_: Plan, staging: Path) -> dict:
     """Step 4: gather the facts of the executed notebooks into facts.json and _variables.yml."""
-    from reportkit import facts
-
     collected = facts.collect(sorted((staging / "notebooks").glob("*.ipynb")))
     facts.write_json(collected, staging / "facts.json")
     facts.write_variables(collected, staging / "_variables.yml")
@@ -353,9 +350,6 @@ def collect_facts(plan_: Plan, staging: Path) -> dict:
 def stage_project(plan_: Plan, build_dir: Path, target: Path | None = None) -> Path:
     """The Quarto project of the build in ``build_dir`` (its facts and executed notebooks), in
     ``target`` (default: ``build_dir/_project``); see ``reportkit.render.staging``."""
-    from reportkit import facts
-    from reportkit.render.staging import stage_project as stage
-
     published = facts.read_json(build_dir / "facts.json")
     return stage(plan_.root, target or build_dir / "_project",
                  facts_display={name: fact.display for name, fact in published.items()},
@@ -384,15 +378,11 @@ def stage_build(period: str, target: Path, *, root: Path | None = None) -> Path:
 
 def lint_report(plan_: Plan) -> None:
     """No typed number in the narrative (checked before any notebook runs)."""
-    from reportkit import lint
-
     lint.check_narrative(plan_.root)
 
 
 def render_documents(plan_: Plan, staging: Path, engine: str):
     """Step 6: render the annual report and the executive summary."""
-    from reportkit.render import render
-
     project = stage_project(plan_, staging)
     result = render(project, staging, engine=engine)
     shutil.rmtree(project, ignore_errors=True)
@@ -401,8 +391,6 @@ def render_documents(plan_: Plan, staging: Path, engine: str):
 
 def package_versions() -> dict[str, str]:
     """Versions of the packages that shape the output."""
-    from importlib import metadata
-
     versions = {"python": platform.python_version()}
     for name in VERSIONED_PACKAGES:
         try:

@@ -8,15 +8,14 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+
+import pandas as pd
 
 from reportkit import cache, charts, config, data, reads, stats, tables
 from reportkit.paths import cache_dir, codes_dir, project_root
 
 NO_CACHE_ENV = "REPORTKIT_NO_DATA_CACHE"
 
-if TYPE_CHECKING:
-    import pandas as pd
 
 
 @dataclass(frozen=True, eq=False)
@@ -76,8 +75,6 @@ class Chapter:
         count_column: str, count_label: str,
     ) -> Path | None:
         """Publish a national one-way breakdown (unsuppressed, as the Panel publishes them)."""
-        import pandas as pd
-
         frame = pd.DataFrame(
             {
                 filter_column: [*bd.table["label"], "Total"],

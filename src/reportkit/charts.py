@@ -3,11 +3,14 @@ values written on the bars (meaning never carried by colour alone)."""
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from reportkit.gss import round_half_up
 
+# matplotlib (0.5 s) and seaborn (several seconds) are imported inside the functions that draw:
+# the build imports this module (through reportkit.chapter) but never draws.
 if TYPE_CHECKING:  # keep imports light for the CLI
     import pandas as pd
     from matplotlib.figure import Figure
@@ -194,8 +197,6 @@ def interval_chart(
 ) -> Figure:
     """Rate ratios with 95% confidence intervals, and a reference line at 1 (no change); each
     ratio and interval is written beside its dot."""
-    import textwrap
-
     fig, ax = _new(max(2.4, 0.75 * len(labels) + 1.2))
     y = list(range(len(labels)))
     errors = [

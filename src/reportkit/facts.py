@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 
 from reportkit import executed
@@ -231,8 +232,6 @@ def read_json(path: Path) -> dict[str, Fact]:
 
 def write_variables(facts: dict[str, Fact], path: Path) -> None:
     """Write Quarto's ``_variables.yml``: each fact's display string by name."""
-    import yaml
-
     body = {name: fact.display for name, fact in facts.items()}
     path.write_text(
         "# Written by reportkit build from facts.json: do not edit.\n"

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pypandoc
 import yaml
 
 from reportkit import executed
@@ -126,8 +127,6 @@ def _text(value: Any) -> str:
 
 def html_table_to_markdown(html: str) -> str:
     """Convert an HTML table (e.g. a pandas ``DataFrame`` repr) to Pandoc Markdown with Pandoc."""
-    import pypandoc
-
     return pypandoc.convert_text(
         html,
         "markdown-simple_tables-multiline_tables-grid_tables-raw_html-native_divs-native_spans",
