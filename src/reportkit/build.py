@@ -17,10 +17,15 @@ from collections.abc import Callable
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from importlib import metadata
 from pathlib import Path
 
-from reportkit import config, execute, reads
+from filelock import FileLock, Timeout
+
+from reportkit import config, execute, facts, lint, reads, stats
+from reportkit import manifest as manifest_
 from reportkit import publish as publish_
+from reportkit.chapter import load_dataset
 from reportkit.errors import (
     BuildError,
     BuildLockedError,
@@ -29,12 +34,13 @@ from reportkit.errors import (
     UserError,
     describe_os_error,
 )
-from reportkit.paths import output_dir, project_root
+from reportkit.paths import cache_dir, output_dir, project_root
+from reportkit.reference import check_population
+from reportkit.render import render, resolve_engine
+from reportkit.render.staging import stage_project as stage
 
 log = logging.getLogger("reportkit.build")
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
-DOCUMENTS = ("annual-report", "executive-summary")
-FORMATS = ("html", "pdf", "docx")
 VERSIONED_PACKAGES = (
     "reportkit", "papermill", "nbclient", "ipykernel", "pandas", "numpy", "scipy", "matplotlib",
     "seaborn", "pandera", "pydantic", "holidays", "nbval", "pypandoc-binary", "typst",
@@ -154,8 +160,6 @@ def plan(period: str, root: Path, engine: str = "auto") -> Plan:
     inputs_hash = _combine(inputs + library, hashes)
     parameters = notebook_parameters(period)
     job_keys = {nb.stem: execute.job_key(hashes[nb], parameters, inputs_hash) for nb in notebooks}
-    from reportkit.render import resolve_engine
-
     resolved = resolve_engine(engine)
     digest = hashlib.sha256()
     for name, key in sorted(job_keys.items()):
@@ -173,12 +177,11 @@ def plan(period: str, root: Path, engine: str = "auto") -> Plan:
 def is_up_to_date(plan_: Plan, out: Path) -> bool:
     """True when the last good output was built from exactly these inputs and every output
     file still has the hash the manifest recorded (a changed or missing file means rebuild)."""
-    manifest_path = out / "manifest.json"
     try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        manifest = manifest_.read(out)
+    except UserError:
         return False
-    if not isinstance(manifest, dict) or manifest.get("build_key") != plan_.build_key:
+    if manifest.build_key != plan_.build_key:
         return False
     problems = publish_.whole_problems(out)
     if problems:
@@ -194,8 +197,6 @@ def is_up_to_date(plan_: Plan, out: Path) -> bool:
 def period_lock(out: Path):
     """Refuse a second build of the same period while one runs; once the lock is held, repair
     an interrupted publish of the period (``publish.recover``) before anything else."""
-    from filelock import FileLock, Timeout
-
     lock_path = out.parent / f".{out.name}.lock"
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -254,10 +255,6 @@ def keep_failed(staging: Path, out: Path) -> Path | None:
 def validate_data(plan_: Plan) -> None:
     """Step 1: validate the data (priming the notebooks' data cache) and check that the period
     and every comparison range have notifications."""
-    from reportkit import stats
-    from reportkit.chapter import load_dataset
-    from reportkit.reference import check_population
-
     notifications_file = plan_.params.data_path("notifications", plan_.root)
     dataset = load_dataset(notifications_file, plan_.params.data_path("children", plan_.root),
                            root=plan_.root)
@@ -278,7 +275,7 @@ def validate_data(plan_: Plan) -> None:
 
 def execute_notebooks(plan_: Plan, staging: Path, *, jobs: int, force: bool, on_done) -> list:
     """Step 2: run every notebook whose inputs changed (Papermill, one process each)."""
-    cache = execute.Cache(plan_.root / ".reportkit-cache" / plan_.period)
+    cache = execute.Cache(cache_dir(plan_.root) / plan_.period)
     parameters = notebook_parameters(plan_.period)
     job_list = [
         execute.NotebookJob(
@@ -323,10 +320,10 @@ def check_reads(plan_: Plan, jobs: list[execute.NotebookJob], executed: list,
 def _last_seconds(out: Path) -> dict[str, float]:
     """Each notebook's execution time in the last build (to start the longest first)."""
     try:
-        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-        return {n["name"]: float(n["seconds"]) for n in manifest["notebooks"] if not n["cached"]}
-    except (OSError, KeyError, TypeError, ValueError):
+        manifest = manifest_.read(out)
+    except UserError:
         return {}
+    return {n.name: n.seconds for n in manifest.notebooks if not n.cached}
 
 
 def gather_tables(staging: Path) -> list[Path]:
@@ -344,8 +341,6 @@ def gather_tables(staging: Path) -> list[Path]:
 
 def collect_facts(plan_: Plan, staging: Path) -> dict:
     """Step 4: gather the facts of the executed notebooks into facts.json and _variables.yml."""
-    from reportkit import facts
-
     collected = facts.collect(sorted((staging / "notebooks").glob("*.ipynb")))
     facts.write_json(collected, staging / "facts.json")
     facts.write_variables(collected, staging / "_variables.yml")
@@ -355,9 +350,6 @@ def collect_facts(plan_: Plan, staging: Path) -> dict:
 def stage_project(plan_: Plan, build_dir: Path, target: Path | None = None) -> Path:
     """The Quarto project of the build in ``build_dir`` (its facts and executed notebooks), in
     ``target`` (default: ``build_dir/_project``); see ``reportkit.render.staging``."""
-    from reportkit import facts
-    from reportkit.render.staging import stage_project as stage
-
     published = facts.read_json(build_dir / "facts.json")
     return stage(plan_.root, target or build_dir / "_project",
                  facts_display={name: fact.display for name, fact in published.items()},
@@ -386,25 +378,19 @@ def stage_build(period: str, target: Path, *, root: Path | None = None) -> Path:
 
 def lint_report(plan_: Plan) -> None:
     """No typed number in the narrative (checked before any notebook runs)."""
-    from reportkit import lint
-
     lint.check_narrative(plan_.root)
 
 
 def render_documents(plan_: Plan, staging: Path, engine: str):
     """Step 6: render the annual report and the executive summary."""
-    from reportkit.render import render
-
     project = stage_project(plan_, staging)
-    result = render(project, staging, engine=engine, documents=DOCUMENTS, formats=FORMATS)
+    result = render(project, staging, engine=engine)
     shutil.rmtree(project, ignore_errors=True)
     return result
 
 
 def package_versions() -> dict[str, str]:
     """Versions of the packages that shape the output."""
-    from importlib import metadata
-
     versions = {"python": platform.python_version()}
     for name in VERSIONED_PACKAGES:
         try:
@@ -417,35 +403,35 @@ def package_versions() -> dict[str, str]:
 published_files = publish_.published_files
 
 
-def engine_record(render_result) -> dict:
+def engine_record(render_result) -> manifest_.EngineRecord:
     """The manifest's record of the engine that rendered: its name and its tools' versions."""
-    return {"name": render_result.engine, "version": render_result.version,
-            "tools": dict(render_result.versions)}
+    return manifest_.EngineRecord(name=render_result.engine, version=render_result.version,
+                                  tools=dict(render_result.versions))
 
 
 def write_manifest(plan_: Plan, staging: Path, result: BuildResult, timings: dict,
                    render_result) -> None:
     """Step 7: what was built from what, with which tools, how fast."""
-    manifest = {
-        "period": plan_.period,
-        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "build_key": plan_.build_key,
-        "parameters": json.loads(plan_.params.model_dump_json()),
-        "inputs": plan_.input_hashes,
-        "engine": engine_record(render_result),
-        "versions": package_versions(),
-        "notebooks": [
-            {"name": r.name, "seconds": round(r.seconds, 2), "cached": r.cached, "key": r.key}
+    manifest = manifest_.Manifest(
+        period=plan_.period,
+        built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        build_key=plan_.build_key,
+        parameters=json.loads(plan_.params.model_dump_json()),
+        inputs=plan_.input_hashes,
+        engine=engine_record(render_result),
+        versions=package_versions(),
+        notebooks=[
+            manifest_.NotebookRun(name=r.name, seconds=round(r.seconds, 2), cached=r.cached,
+                                  key=r.key)
             for r in result.notebooks
         ],
-        "timings": {k: round(v, 2) for k, v in timings.items()},
-        "facts": result.facts,
-        "outputs": published_files(staging),
-        "output_hashes": publish_.output_hashes(staging),
-        "command": " ".join(Path(sys.argv[0]).name.split() + sys.argv[1:]),
-    }
-    (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n",
-                                           encoding="utf-8")
+        timings={k: round(v, 2) for k, v in timings.items()},
+        facts=result.facts,
+        outputs=published_files(staging),
+        output_hashes=publish_.output_hashes(staging),
+        command=" ".join(Path(sys.argv[0]).name.split() + sys.argv[1:]),
+    )
+    manifest_.write(staging, manifest)
 
 
 def build(
@@ -528,9 +514,8 @@ def rerender(period: str, *, root: Path | None = None, engine: str = "auto"):
     root = (root or project_root()).resolve()
     the_plan = plan(period, root, engine)  # asking for Quarto without Quarto fails here
     out = output_dir(period, root)
-    manifest_path = out / "manifest.json"
     with period_lock(out):  # repairs an interrupted publish first
-        if not manifest_path.is_file():
+        if not (out / manifest_.MANIFEST).is_file():
             raise UserError(f"no build of {period} in {out}: run `reportkit build --year {period}`")
         changed = publish_.whole_problems(out)
         if changed:  # rendering would record the changed files' hashes as if built
@@ -543,18 +528,16 @@ def rerender(period: str, *, root: Path | None = None, engine: str = "auto"):
             lint_report(the_plan)
             started = time.perf_counter()
             rendered = render_documents(the_plan, staging, engine)
-            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-            built_from = {n["name"]: n["key"] for n in manifest.get("notebooks", [])}
+            manifest = manifest_.read(out)
+            built_from = {n.name: n.key for n in manifest.notebooks}
             if built_from == the_plan.job_keys:  # same notebooks: the output is current again
-                manifest["build_key"] = the_plan.build_key
-            manifest["engine"] = engine_record(rendered)
-            manifest.setdefault("timings", {})["render"] = round(
-                time.perf_counter() - started, 2)
-            manifest["outputs"] = published_files(staging)
-            manifest["output_hashes"] = publish_.output_hashes(staging)
+                manifest.build_key = the_plan.build_key
+            manifest.engine = engine_record(rendered)
+            manifest.timings["render"] = round(time.perf_counter() - started, 2)
+            manifest.outputs = published_files(staging)
+            manifest.output_hashes = publish_.output_hashes(staging)
             (staging / "verification.json").unlink(missing_ok=True)
-            (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n",
-                                                   encoding="utf-8")
+            manifest_.write(staging, manifest)
         except OSError as exc:
             shutil.rmtree(staging, ignore_errors=True)
             raise StorageError(

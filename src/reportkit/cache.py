@@ -21,10 +21,10 @@ import json
 import logging
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from reportkit.data import Dataset
+import pandas as pd
+
+from reportkit.data import Dataset
 
 log = logging.getLogger("reportkit.cache")
 MAGIC = b"reportkit-dataset v1 sha256="
@@ -44,10 +44,6 @@ def encode(dataset: Dataset) -> bytes:
 
 def decode(blob: bytes) -> Dataset:
     """The dataset in a cache entry's bytes; ``ValueError`` saying why when the entry is bad."""
-    import pandas as pd
-
-    from reportkit.data import Dataset
-
     header, _, payload = blob.partition(b"\n")
     if not header.startswith(MAGIC):
         raise ValueError("not a reportkit dataset cache entry")

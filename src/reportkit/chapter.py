@@ -8,15 +8,14 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+
+import pandas as pd
 
 from reportkit import cache, charts, config, data, reads, stats, tables
-from reportkit.paths import codes_dir, project_root
+from reportkit.paths import cache_dir, codes_dir, project_root
 
 NO_CACHE_ENV = "REPORTKIT_NO_DATA_CACHE"
 
-if TYPE_CHECKING:
-    import pandas as pd
 
 
 @dataclass(frozen=True, eq=False)
@@ -32,17 +31,17 @@ class Chapter:
     @property
     def fatal(self) -> pd.DataFrame:
         """Fatal incidents (deaths) in the period."""
-        return self.notifications[self.notifications["outcome"] == "death"]
+        return self.notifications[self.notifications["outcome"] == data.FATAL]
 
     @property
     def non_fatal(self) -> pd.DataFrame:
         """Non-fatal incidents: serious harm and other notifications."""
-        return self.notifications[self.notifications["outcome"] != "death"]
+        return self.notifications[self.notifications["outcome"] != data.FATAL]
 
     @property
     def serious_harm(self) -> pd.DataFrame:
         """Serious harm incidents only (the narrower non-fatal definition)."""
-        return self.notifications[self.notifications["outcome"] == "serious_harm"]
+        return self.notifications[self.notifications["outcome"] == data.SERIOUS_HARM]
 
     def in_range(self, start, end) -> pd.DataFrame:
         """All notifications (any period) from ``start`` to ``end`` by notification date."""
@@ -76,8 +75,6 @@ class Chapter:
         count_column: str, count_label: str,
     ) -> Path | None:
         """Publish a national one-way breakdown (unsuppressed, as the Panel publishes them)."""
-        import pandas as pd
-
         frame = pd.DataFrame(
             {
                 filter_column: [*bd.table["label"], "Total"],
@@ -119,7 +116,7 @@ def load_dataset(notifications: Path, children: Path, root: Path | None = None) 
     if os.environ.get(NO_CACHE_ENV) or missing:  # validation names a missing file
         return data.load(**files, codes_folder=codes)
     key = _dataset_key(list(files.values()), codes)
-    entry = root / ".reportkit-cache" / "datasets" / f"{key}.json"
+    entry = cache_dir(root) / "datasets" / f"{key}.json"
     dataset = cache.read(entry)
     if dataset is None:
         dataset = data.load(**files, codes_folder=codes)

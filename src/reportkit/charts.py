@@ -11,6 +11,8 @@ from afcharts.af_colours import get_af_colours
 
 from reportkit.gss import round_half_up
 
+# matplotlib (0.5 s) and seaborn (several seconds) are imported inside the functions that draw:
+# the build imports this module (through reportkit.chapter) but never draws.
 if TYPE_CHECKING:  # keep imports light for the CLI
     import pandas as pd
     from matplotlib.figure import Figure

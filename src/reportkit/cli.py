@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from reportkit import __version__
+from reportkit.render.engines import ENGINES
 
 DEFAULT_PERIOD = "2020"
 EXIT_HELP = """exit codes:
@@ -40,8 +41,9 @@ def _period_arg(parser: argparse.ArgumentParser, default: str | None = DEFAULT_P
 
 def _engine_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--engine", choices=("auto", "quarto", "pandoc"), default="auto",
-        help="rendering engine: quarto (must be on PATH), pandoc (built-in Pandoc + Typst), "
+        "--engine", choices=ENGINES, default="auto",
+        help="rendering engine: quarto (must be on PATH), pandoc+typst or pandoc (built-in "
+             "Pandoc + Typst), "
              "or auto: Quarto when installed, else the built-in engine (default: auto)",
     )
 

@@ -57,8 +57,10 @@ CHILD_CODES: Mapping[str, str] = {c.name: c.codes for c in CHILD_TABLE if c.code
 #: Columns that may be empty (each has its own rule for when).
 OPTIONAL_COLUMNS: frozenset[str] = frozenset(c.name for c in _ALL if c.optional)
 
+#: The ``outcome`` codes: a fatal incident, and the two non-fatal ones (serious harm first).
 FATAL = "death"
-NON_FATAL: tuple[str, ...] = ("serious_harm", "other")
+SERIOUS_HARM = "serious_harm"
+NON_FATAL: tuple[str, ...] = (SERIOUS_HARM, "other")
 
 _ID_PATTERNS = ID_PATTERNS
 _ISO_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"

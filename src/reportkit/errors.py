@@ -92,3 +92,12 @@ def describe_os_error(exc: OSError, doing: str) -> str:
     advice = _ADVICE.get(code, "check that the path exists, is writable and its disk has free "
                                "space, then run the command again")
     return f"{doing}: {where}: {reason}; {advice}"
+
+
+def describe_validation_error(exc: Exception) -> str:
+    """A pydantic ValidationError as one line: each problem's field path and message."""
+    problems = getattr(exc, "errors", lambda: [])()
+    if not problems:
+        return str(exc)
+    return "; ".join(f"{'.'.join(str(part) for part in p['loc']) or 'top level'}: {p['msg']}"
+                     for p in problems)

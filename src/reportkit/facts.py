@@ -16,7 +16,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from reportkit.errors import BuildError
+import yaml
+from pydantic import ConfigDict, TypeAdapter, ValidationError
+
+from reportkit import executed
+from reportkit.errors import BuildError, describe_validation_error
 from reportkit.gss import number_text, percent_text, round_half_up
 
 MIME_TYPE = "application/vnd.reportkit.fact+json"
@@ -46,6 +50,11 @@ class Fact:
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
         return asdict(self)
+
+
+# Every record read back goes through this model; an unknown field is refused, as before.
+Fact.__pydantic_config__ = ConfigDict(extra="forbid")  # type: ignore[attr-defined]
+_FACT = TypeAdapter(Fact)
 
 
 def format_value(value: int | float | str, unit: str, dp: int = 0) -> str:
@@ -163,20 +172,29 @@ def check() -> None:
 # --- the build side ----------------------------------------------------------------------
 
 
+def _validated(fields: Any, where: str) -> Fact:
+    """A fact record read back (a notebook's fact output or a ``facts.json`` entry), checked
+    against :class:`Fact` (pydantic validates the dataclass: no unknown or missing field)."""
+    try:
+        return _FACT.validate_python(fields)
+    except ValidationError as exc:
+        raise BuildError(f"{where}: not a fact record ({describe_validation_error(exc)})") from None
+
+
 def from_notebook(path: Path) -> list[Fact]:
     """The facts an executed notebook recorded, with notebook name and cell id."""
-    notebook = json.loads(Path(path).read_text(encoding="utf-8"))
+    notebook = executed.read(path)
     found: list[Fact] = []
-    for index, cell in enumerate(notebook.get("cells", [])):
-        for output in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+    for index, cell in notebook.code_cells():
+        for output in cell.outputs:
             payload = output.get("data", {}).get(MIME_TYPE)
             if payload is None:
                 continue
             if isinstance(payload, str):
                 payload = json.loads(payload)
-            fields = {**payload, "notebook": Path(path).name, "cell_id": cell.get("id")}
+            fields = {**payload, "notebook": notebook.path.name, "cell_id": cell.id}
             fields["cell_index"] = index
-            found.append(Fact(**fields))
+            found.append(_validated(fields, f"{notebook.path.name} cell {index}"))
     return found
 
 
@@ -203,14 +221,17 @@ def write_json(facts: dict[str, Fact], path: Path) -> None:
 
 def read_json(path: Path) -> dict[str, Fact]:
     """Read ``facts.json`` back."""
-    body = json.loads(Path(path).read_text(encoding="utf-8"))
-    return {name: Fact(**fields) for name, fields in body.items()}
+    try:
+        body = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise BuildError(f"cannot read {path}: {exc}") from None
+    if not isinstance(body, dict):
+        raise BuildError(f"{path}: expected an object of facts by name")
+    return {name: _validated(fields, f"{path}: fact {name!r}") for name, fields in body.items()}
 
 
 def write_variables(facts: dict[str, Fact], path: Path) -> None:
     """Write Quarto's ``_variables.yml``: each fact's display string by name."""
-    import yaml
-
     body = {name: fact.display for name, fact in facts.items()}
     path.write_text(
         "# Written by reportkit build from facts.json: do not edit.\n"

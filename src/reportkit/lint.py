@@ -26,7 +26,12 @@ from typing import Any
 import yaml
 
 from reportkit.errors import LintError, UserError
-from reportkit.render.markdown import SourceLine, display_path, iter_outside_code
+from reportkit.render.markdown import (
+    SourceLine,
+    display_path,
+    front_matter_length,
+    iter_outside_code,
+)
 
 MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December|"
@@ -145,12 +150,7 @@ def _mask(text: str, spans: Iterable[tuple[int, int]]) -> str:
 def prose_lines(path: Path) -> list[SourceLine]:
     """The lines of a ``.qmd`` that hold prose (front matter, code and options removed)."""
     raw = Path(path).read_text(encoding="utf-8").splitlines()
-    start = 0
-    if raw and raw[0].strip() == "---":
-        for end in range(1, len(raw)):
-            if raw[end].strip() in ("---", "..."):
-                start = end + 1
-                break
+    start = front_matter_length(raw) or 0  # not closed: every line is checked as prose
     lines = [SourceLine(text, Path(path), n) for n, text in enumerate(raw, start=1) if n > start]
     prose = []
     in_comment = False

@@ -36,6 +36,15 @@ def params_dir(root: Path | None = None) -> Path:
     return (root or project_root()) / "params"
 
 
+#: The local cache folder's name, in the project folder.
+CACHE_FOLDER = ".reportkit-cache"
+
+
+def cache_dir(root: Path | None = None) -> Path:
+    """The local cache folder (executed notebooks per period, validated datasets): a hint only."""
+    return (root or project_root()) / CACHE_FOLDER
+
+
 def output_dir(period: str, root: Path | None = None) -> Path:
     """The published output folder for one period."""
     return (root or project_root()) / "_output" / period

@@ -28,9 +28,9 @@ import shutil
 from pathlib import Path
 
 from reportkit.execute import sha256_file
+from reportkit.manifest import MANIFEST, OutputRecord
 
 log = logging.getLogger("reportkit.publish")
-MANIFEST = "manifest.json"
 #: Files in an output folder that are records of it, not published outputs.
 RECORDS = (MANIFEST, "verification.json")
 
@@ -75,11 +75,9 @@ def whole_problems(folder: Path) -> list[str]:
     """What is wrong with an output folder against its manifest: missing, changed or extra
     files. An empty list means every output is exactly as the build wrote it."""
     try:
-        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-        recorded = manifest["output_hashes"]
-        if not isinstance(recorded, dict):
-            raise TypeError("output_hashes is not a mapping")
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+        recorded = OutputRecord.model_validate_json(
+            (folder / MANIFEST).read_bytes()).output_hashes
+    except (OSError, ValueError) as exc:  # pydantic's ValidationError is a ValueError
         return [f"{folder / MANIFEST}: unreadable or without output hashes ({exc})"]
     problems = []
     for rel, digest in sorted(recorded.items()):

@@ -15,11 +15,13 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
+from reportkit.paths import CACHE_FOLDER
+
 #: Set (to the project folder) in the kernels' environment by the build: record reads.
 ENV = "REPORTKIT_RECORD_READS"
 LOG_NAME = "reads.log"
 #: Project folders whose files are never inputs: environment, history, outputs, caches.
-NOT_INPUTS = (".venv", ".git", "_output", ".reportkit-cache")
+NOT_INPUTS = (".venv", ".git", "_output", CACHE_FOLDER)
 _installed: list[Path] = []
 
 

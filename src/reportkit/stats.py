@@ -20,6 +20,7 @@ import holidays
 import numpy as np
 import pandas as pd
 
+from reportkit.datadict import AGE_RANGE
 from reportkit.gss import round_half_up
 
 __all__ = [
@@ -46,7 +47,7 @@ DateLike = date | str | pd.Timestamp
 
 #: The Panel's age bands for the child's age at the incident, youngest first.
 AGE_BANDS: tuple[str, ...] = ("Under 1", "1 to 4", "5 to 9", "10 to 14", "15 to 17")
-_AGE_BAND_EDGES = (0, 1, 5, 10, 15, 18)  # band i holds ages in [edge i, edge i+1)
+_AGE_BAND_EDGES = (AGE_RANGE[0], 1, 5, 10, 15, AGE_RANGE[1] + 1)  # band i: [edge i, edge i+1)
 
 
 # --------------------------------------------------------------------------------------------
@@ -283,9 +284,10 @@ def age_band(ages: pd.Series) -> pd.Series:
     """The Panel's age band of each age in whole years (ordered categorical; NA stays NA)."""
     numbers = pd.to_numeric(ages, errors="raise")
     present = numbers.dropna()
-    bad = present[(present < 0) | (present > 17) | (present != np.floor(present))]
+    low, high = AGE_RANGE
+    bad = present[(present < low) | (present > high) | (present != np.floor(present))]
     if len(bad):
-        raise ValueError(f"ages must be whole years from 0 to 17; found {sorted(set(bad))}")
+        raise ValueError(f"ages must be whole years from {low} to {high}; found {sorted(set(bad))}")
     banded = pd.cut(numbers, bins=list(_AGE_BAND_EDGES), right=False, labels=list(AGE_BANDS))
     dtype = pd.CategoricalDtype(list(AGE_BANDS), ordered=True)
     return pd.Series(banded, index=ages.index, name="age_band").astype(dtype)

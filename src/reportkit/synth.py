@@ -22,30 +22,20 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-import holidays
 import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
 
-from reportkit import codes
+from reportkit import codes, stats
+from reportkit.data import CHILD_COLUMNS, DATE_COLUMNS, FLAG_COLUMNS, NOTIFICATION_COLUMNS
+from reportkit.datadict import FIRST_NOTIFICATION_DATE
 from reportkit.errors import UserError
 
 DEFAULT_SEED = 20201231
-TIMELINE_START = date(2018, 7, 1)
+TIMELINE_START = FIRST_NOTIFICATION_DATE  # the Panel's start
 EXTRACT_DATE = date(2024, 3, 31)
 """The (synthetic) extract date: rapid reviews due later than this are not yet received."""
 
-NOTIFICATION_COLUMNS = (
-    "notification_id", "notification_date", "incident_date", "la_code", "la_name",
-    "region_code", "region_name", "outcome", "cause_of_death", "form_of_harm",
-    "non_accidental_injury", "domestic_abuse", "maternal_mental_health",
-    "paternal_mental_health", "child_mental_health", "parental_alcohol_misuse",
-    "parental_drug_misuse", "neglect_feature", "exploitation_background", "previously_known",
-    "rapid_review_date", "local_review_decision",
-)  # fmt: skip
-CHILD_COLUMNS = ("child_id", "notification_id", "age_years", "sex", "ethnicity")
-DATE_COLUMNS = ("notification_date", "incident_date", "rapid_review_date")
-FLAG_COLUMNS = NOTIFICATION_COLUMNS[10:20]
 
 
 # --------------------------------------------------------------------------------------------
@@ -335,10 +325,9 @@ def lookup(table: Mapping[str, float], keys: Sequence[str], default: float = 1.0
 
 @cache
 def bank_holidays() -> tuple[np.datetime64, ...]:
-    """England and Wales bank holidays over the timeline (``holidays``, subdivision ENG)."""
-    years = range(TIMELINE_START.year, EXTRACT_DATE.year + 2)
-    found = holidays.country_holidays("GB", subdiv="ENG", years=years)
-    return tuple(np.datetime64(day, "D") for day in sorted(found))
+    """England and Wales bank holidays over the timeline (the one calendar, in ``stats``)."""
+    found = stats.england_bank_holidays(TIMELINE_START.year, EXTRACT_DATE.year + 1)
+    return tuple(np.datetime64(day, "D") for day in found)
 
 
 def local_authorities() -> pd.DataFrame:

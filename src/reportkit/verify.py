@@ -29,9 +29,17 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
-from reportkit import config, execute, facts
+import docx
+import pandas as pd
+from bs4 import BeautifulSoup
+from pypdf import PdfReader
+
+from reportkit import config, disclosure, execute, executed, facts, tables
+from reportkit import manifest as manifest_
 from reportkit.errors import UserError
 from reportkit.paths import output_dir, project_root
+from reportkit.render.quoted import quoted_facts
+from reportkit.render.staging import SYNTHETIC_LABEL
 
 SANITIZE_FILE = Path(__file__).resolve().parent / "resources" / "nbval-sanitize.cfg"
 RECORD_ID = re.compile(r"\b[NC]\d{6}\b")
@@ -89,8 +97,7 @@ class Verification:
 
 def _code_cell_ids(notebook: Path) -> list[str]:
     """Ids of the code cells, in order: nbval numbers code cells only ("Cell 6")."""
-    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
-    return [c.get("id", "") for c in cells if c.get("cell_type") == "code"]
+    return [cell.id or "" for _, cell in executed.read(notebook).code_cells()]
 
 
 def nbval_command(notebooks_dir: Path, junit: Path) -> list[str]:
@@ -184,23 +191,17 @@ def document_text(path: Path) -> str:
 @lru_cache(maxsize=32)
 def _extract_text(path: Path, _mtime_ns: int, _size: int) -> str:
     if path.suffix == ".html":
-        from bs4 import BeautifulSoup
-
         soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
         for hidden in soup(["script", "style"]):
             hidden.decompose()
         text = soup.get_text(" ")
     elif path.suffix == ".docx":
-        import docx
-
         document = docx.Document(str(path))
         parts = [p.text for p in document.paragraphs]
         for table in document.tables:
             parts += [cell.text for row in table.rows for cell in row.cells]
         text = " ".join(parts)
     elif path.suffix == ".pdf":
-        from pypdf import PdfReader
-
         text = " ".join(page.extract_text() or "" for page in PdfReader(str(path)).pages)
     else:
         raise ValueError(f"not a document: {path}")
@@ -209,16 +210,12 @@ def _extract_text(path: Path, _mtime_ns: int, _size: int) -> str:
 
 def html_fact_spans(path: Path) -> list[tuple[str, str]]:
     """``(fact name, shown text)`` of every fact the built-in engine marked in an HTML file."""
-    from bs4 import BeautifulSoup
-
     soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
     return [(s["data-fact"], s.get_text()) for s in soup.select("span[data-fact]")]
 
 
 def check_documents(out: Path, root: Path, params: config.PeriodParams) -> Check:
     """Every fact quoted by the narrative appears, with its value, in each document."""
-    from reportkit.render.quoted import quoted_facts
-
     check = Check("documents")
     published = facts.read_json(out / "facts.json")
     documents = sorted(p for p in out.glob("*") if p.suffix in DOCUMENT_SUFFIXES)
@@ -270,8 +267,6 @@ _REMOTE_CSS = re.compile(
 
 def remote_resources(path: Path) -> list[str]:
     """Scripts, stylesheets, images and frames an HTML file loads from the network."""
-    from bs4 import BeautifulSoup
-
     soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
     found = []
     for tag, attribute in (("script", "src"), ("link", "href"), ("img", "src"),
@@ -294,23 +289,17 @@ def synthetic_warning_problems(path: Path, label: str) -> list[str]:
     """Where a document fails to warn that its data are synthetic: the start of an HTML or Word
     document (before its title or first heading), and every PDF page."""
     if path.suffix == ".pdf":
-        from pypdf import PdfReader
-
         pages = PdfReader(str(path)).pages
         return [f"page {n} of {len(pages)} does not carry the synthetic-data warning"
                 for n, page in enumerate(pages, start=1)
                 if label not in re.sub(r"\s+", " ", page.extract_text() or "")]
     if path.suffix == ".html":
-        from bs4 import BeautifulSoup
-
         soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
         title = soup.find("h1")
         before = " ".join(title.find_all_previous(string=True)) if title else ""
         if label not in re.sub(r"\s+", " ", before):
             return ["the synthetic-data warning does not come before the title"]
         return []
-    import docx
-
     paragraphs = docx.Document(str(path)).paragraphs
     start = []
     for paragraph in paragraphs:
@@ -326,8 +315,6 @@ def check_presentation(out: Path, params: config.PeriodParams) -> Check:
     """What a reader would see as broken: an output the renderer could not show (a fact record
     among them), a published file that loads from the network, and, for synthetic data, a
     missing warning at the start of a document or on a PDF page."""
-    from reportkit.render.staging import SYNTHETIC_LABEL
-
     check = Check("presentation")
     documents = sorted(p for p in out.glob("*") if p.suffix in DOCUMENT_SUFFIXES)
     for document in documents:
@@ -356,10 +343,6 @@ def _is_count(meta_row: dict[str, str]) -> bool:
 
 def check_disclosure(out: Path, root: Path, params: config.PeriodParams) -> Check:
     """Audit published tables and documents for small counts and record-level data."""
-    import pandas as pd
-
-    from reportkit import disclosure, tables
-
     check = Check("disclosure")
     rule = disclosure.SuppressionRule(params.disclosure.threshold)
     for table_path in sorted((out / "tables").glob("*.csv")):
@@ -416,15 +399,15 @@ def _record_ids(params: config.PeriodParams, root: Path) -> set[str]:
 def check_manifest(out: Path, root: Path) -> Check:
     """The inputs recorded in the manifest still have the same content."""
     check = Check("manifest")
-    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    for relative, recorded in sorted(manifest.get("inputs", {}).items()):
+    manifest = manifest_.read(out)
+    for relative, recorded in sorted(manifest.inputs.items()):
         check.checked += 1
         path = root / relative
         if not path.is_file():
             check.fail(f"input {relative} recorded in manifest.json no longer exists")
         elif execute.sha256_file(path) != recorded:
             check.fail(f"input {relative} changed since the build (hash differs): rebuild")
-    for relative in manifest.get("outputs", []):
+    for relative in manifest.outputs:
         if not (out / relative).is_file():
             check.fail(f"output {relative} listed in manifest.json is missing")
     return check

@@ -23,9 +23,12 @@ from reportkit.errors import RenderError
 
 log = logging.getLogger("reportkit.render")
 
-ENGINES = ("auto", "quarto", "pandoc+typst", "pandoc")
+#: The documents and formats a build renders (the one list: ``reportkit.build`` uses it).
 DEFAULT_DOCUMENTS = ("annual-report", "executive-summary")
 DEFAULT_FORMATS = ("html", "pdf", "docx")
+
+# After the constants: the engines' modules import this package.
+from reportkit.render.engines import ENGINES, registry  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -55,15 +58,7 @@ class RenderResult:
 
 def choose_engine(engine: str = "auto") -> str:
     """The engine that will run: ``quarto`` or ``pandoc+typst``."""
-    from reportkit.render.quarto import quarto_path, require_quarto
-
-    if engine not in ENGINES:
-        raise RenderError(f"unknown render engine '{engine}' (use one of {', '.join(ENGINES)})")
-    if engine == "quarto":
-        require_quarto()
-    if engine == "auto":
-        return "quarto" if quarto_path() else "pandoc+typst"
-    return "pandoc+typst" if engine == "pandoc" else engine
+    return registry.resolve(engine)
 
 
 #: The name the build uses for :func:`choose_engine`.
@@ -86,20 +81,7 @@ def render(
         raise RenderError(f"unknown output format(s) {unknown} (use html, pdf, docx)")
     project_dir, out_dir = Path(project_dir), Path(out_dir)
     start = time.perf_counter()
-    if chosen == "quarto":
-        from reportkit.render.quarto import render_quarto
-
-        versions, outputs = render_quarto(project_dir, out_dir, documents, formats)
-    else:
-        from reportkit.render.builtin import engine_versions, render_builtin
-
-        versions = engine_versions()
-        log.info(
-            "rendering with the built-in engine (pandoc %s, typst %s): Quarto is not used",
-            versions["pandoc"],
-            versions["typst"],
-        )
-        outputs = render_builtin(project_dir, out_dir, documents, formats)
+    versions, outputs = registry.get(chosen).render(project_dir, out_dir, documents, formats)
     result = RenderResult(chosen, versions, outputs, time.perf_counter() - start)
     log.info("rendered with %s", result.describe())
     return result

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from reportkit.errors import RenderError
-from reportkit.render.conditional import select_content
 from reportkit.render.crossref import resolve
 from reportkit.render.markdown import SourceLine
 from reportkit.render.notebook_outputs import NotebookCache
@@ -109,8 +108,7 @@ def render_format(
     metadata = _expand_metadata(metadata, ctx, path)
     ctx.metadata = metadata
     ctx.output_format = output_format
-    markdown_lines = expand(lines, ctx)
-    markdown_lines = select_content(markdown_lines, metadata, output_format, project.root)
+    markdown_lines = expand(lines, ctx)  # selects conditional content for output_format too
     markdown_lines, numbers = resolve(markdown_lines, project.root)
     markdown = "\n".join(line.text for line in markdown_lines) + "\n"
     pandoc_meta = _pandoc_metadata(metadata, path)

@@ -101,3 +101,14 @@ def iter_outside_code(lines: Iterable[SourceLine]) -> Iterator[tuple[SourceLine,
             yield line, True
         else:
             yield line, False
+
+
+def front_matter_length(lines: list[str]) -> int | None:
+    """How many lines a YAML front matter block at the top uses (its ``---`` line, its body and
+    its closing ``---`` or ``...``): 0 when the text has none, None when it is not closed."""
+    if not lines or lines[0].strip() != "---":
+        return 0
+    for end in range(1, len(lines)):
+        if lines[end].strip() in ("---", "..."):
+            return end + 1
+    return None

@@ -16,7 +16,6 @@ Streams, ``text/plain`` reprs and reportkit fact records are not embedded.
 from __future__ import annotations
 
 import base64
-import json
 import logging
 import re
 import threading
@@ -24,9 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pypandoc
 import yaml
 
-from reportkit.errors import RenderError
+from reportkit import executed
+from reportkit.errors import BuildError, RenderError
 
 log = logging.getLogger("reportkit.render")
 
@@ -78,35 +79,26 @@ class NotebookCache:
         if notebook not in self._cells:
             if not notebook.is_file():
                 raise RenderError(f"notebook not found: {notebook}")
-            nb = _read_v4(notebook)
             cells: dict[str, CellOutputs] = {}
-            for cell in nb.get("cells", []):
-                if cell.get("cell_type") != "code":
-                    continue
-                options = cell_options(_joined(cell.get("source", "")))
+            for _, cell in read_notebook(notebook).code_cells():
+                options = cell_options(cell.text)
                 label = options.get("label")
                 if label:
-                    outputs = [_joined_output(o) for o in cell.get("outputs", [])]
+                    outputs = [_joined_output(o) for o in cell.outputs]
                     cells[str(label)] = CellOutputs(str(label), options, outputs)
             self._cells[notebook] = cells
         return self._cells[notebook]
 
 
-def _read_v4(notebook: Path) -> dict[str, Any]:
-    """A notebook as plain JSON (nbformat 4). Read with ``json``, not nbformat: importing
-    nbformat pulls in jsonschema's slow optional imports, and the build's notebooks are v4."""
+def read_notebook(notebook: Path) -> executed.ExecutedNotebook:
+    """An executed notebook (``reportkit.executed``); a problem with it is a RenderError."""
     try:
-        nb = json.loads(notebook.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise RenderError(f"cannot read notebook {notebook}: {exc}") from exc
-    if nb.get("nbformat") != 4:
-        raise RenderError(f"{notebook}: nbformat {nb.get('nbformat')} is not supported (need 4)")
-    return nb
+        return executed.read(notebook)
+    except BuildError as exc:
+        raise RenderError(str(exc)) from None
 
 
-def _joined(value: Any) -> Any:
-    """A multi-line string stored as a list of lines, joined (as nbformat does on read)."""
-    return "".join(value) if isinstance(value, list) else value
+_joined = executed.joined
 
 
 def _joined_output(output: dict[str, Any]) -> dict[str, Any]:
@@ -135,8 +127,6 @@ def _text(value: Any) -> str:
 
 def html_table_to_markdown(html: str) -> str:
     """Convert an HTML table (e.g. a pandas ``DataFrame`` repr) to Pandoc Markdown with Pandoc."""
-    import pypandoc
-
     return pypandoc.convert_text(
         html,
         "markdown-simple_tables-multiline_tables-grid_tables-raw_html-native_divs-native_spans",

@@ -12,6 +12,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import typst
 import yaml
 
 from reportkit.errors import RenderError
@@ -37,7 +38,7 @@ def template(name: str) -> Path:
 @cache
 def pandoc_path() -> str:
     """The Pandoc executable of the ``pypandoc-binary`` wheel (else Pandoc on PATH)."""
-    try:
+    try:  # imported here: without pypandoc-binary, the RenderError below says what to install
         import pypandoc
 
         return pypandoc.get_pandoc_path()
@@ -57,8 +58,6 @@ def pandoc_version() -> str:
 @cache
 def typst_version() -> str:
     """The Typst compiler's version and the binding's, e.g. ``0.15.1 (typst-py 0.15.2)``."""
-    import typst
-
     binding = importlib_metadata.version("typst")
     try:
         raw = typst.eval(b"", "sys.version")  # type: ignore[attr-defined]
@@ -162,8 +161,6 @@ def write_pdf(
     filters: list[Path],
 ) -> None:
     """A PDF: Pandoc writes Typst with our template, the ``typst`` package compiles it."""
-    import typst
-
     meta = {**metadata, "reportkit-typst-root": str(typst_root)}
     with tempfile.TemporaryDirectory(prefix="reportkit-typst-") as tmp:
         source = Path(tmp) / f"{output.stem}.typ"

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from reportkit.errors import RenderError
+from reportkit.render.markdown import front_matter_length
 
 #: Output formats the built-in engine writes, mapped to the Quarto format that configures them.
 QUARTO_FORMAT = {"html": "html", "pdf": "typst", "docx": "docx"}
@@ -41,18 +42,18 @@ def read_yaml(path: Path) -> dict[str, Any]:
 def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], list[str], int]:
     """Split a ``.qmd`` into (front matter, body lines, number of lines the front matter used)."""
     lines = text.splitlines()
-    if not lines or lines[0].strip() != "---":
+    used = front_matter_length(lines)
+    if used is None:
+        raise RenderError(f"{path}:1: YAML front matter is not closed with '---'")
+    if used == 0:
         return {}, lines, 0
-    for end in range(1, len(lines)):
-        if lines[end].strip() in ("---", "..."):
-            try:
-                meta = yaml.safe_load("\n".join(lines[1:end])) or {}
-            except yaml.YAMLError as exc:
-                raise RenderError(f"{path}: invalid YAML front matter: {exc}") from exc
-            if not isinstance(meta, dict):
-                raise RenderError(f"{path}: YAML front matter must be a mapping")
-            return meta, lines[end + 1 :], end + 1
-    raise RenderError(f"{path}:1: YAML front matter is not closed with '---'")
+    try:
+        meta = yaml.safe_load("\n".join(lines[1 : used - 1])) or {}
+    except yaml.YAMLError as exc:
+        raise RenderError(f"{path}: invalid YAML front matter: {exc}") from exc
+    if not isinstance(meta, dict):
+        raise RenderError(f"{path}: YAML front matter must be a mapping")
+    return meta, lines[used:], used
 
 
 def deep_merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:

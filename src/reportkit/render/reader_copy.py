@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from reportkit.errors import RenderError
-from reportkit.render.notebook_outputs import cell_options
+from reportkit.render.notebook_outputs import cell_options, read_notebook
 
 #: The representations kept of a displayable output: the images (all of them: one chart drawn
 #: for each medium), else the Markdown table.
@@ -100,7 +100,7 @@ def write_reader_copies(source_dir: Path, target_dir: Path) -> list[Path]:
     written = []
     owners: dict[str, str] = {}
     for path in sorted(Path(source_dir).glob("*.ipynb")):
-        notebook = json.loads(path.read_text(encoding="utf-8"))
+        notebook = read_notebook(path).json
         target = target_dir / path.name
         target.write_text(json.dumps(reader_copy(notebook), indent=1, ensure_ascii=False) + "\n",
                           encoding="utf-8")

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from reportkit.errors import RenderError
+from reportkit.render.conditional import select_content
 from reportkit.render.markdown import SourceLine
 from reportkit.render.notebook_outputs import NotebookCache, outputs_to_markdown
 from reportkit.render.project import lookup
@@ -62,8 +63,6 @@ def expand(
 ) -> list[SourceLine]:
     """Expand every shortcode in ``lines`` (includes recursively) into plain Markdown lines."""
     if ctx.output_format:
-        from reportkit.render.conditional import select_content
-
         lines = select_content(lines, ctx.metadata, ctx.output_format, ctx.root)
     out: list[SourceLine] = []
     for line in lines:

@@ -83,6 +83,8 @@ def stage_project(
     if notebooks is not None:
         write_reader_copies(notebooks, target / "notebooks")
     if reference_doc:
+        # Imported here: render.pandoc imports this module (SYNTHETIC_LABEL), so a top-level
+        # import would be circular.
         from reportkit.render.docx_reference import build_reference_docx
         from reportkit.render.pandoc import pandoc_path
 
