@@ -76,7 +76,7 @@ def test_without_comparisons_there_is_no_level_and_the_table_says_so() -> None:
     table = sections.compare_periods(_chapter([_notification("N1", "2020-02-01")],
                                               comparisons=False))
     assert table.empty
-    assert facts.recorded() == []
+    assert [f.name for f in facts.recorded()] == ["cmp_none_text"]
     shown = sections.comparisons_table(table)
     assert list(shown.iloc[0]) == ["No earlier period in the data", "z", "z", "z", "z"]
     assert sections.comparisons_chart(table).axes[0].texts[0].get_text().startswith("No earlier")
@@ -135,3 +135,31 @@ def test_trends_take_every_period_up_to_this_one_without_overlap() -> None:
     assert recorded["trend_periods_n"] == 2
     assert recorded["trend_latest_label"] == "2020"
     assert recorded["trend_first_per_month"] == 0.1  # 1 in 17 months, to 1 decimal place
+    assert recorded["trend_periods_text"] == "both reporting periods up to and including this one"
+    assert recorded["trend_averages_text"] == (
+        "In July 2018 to November 2019, the Panel received an average of 0.1 notifications a "
+        "month. In 2020, the average was 0.2 a month.")
+
+
+def test_one_trend_period_still_gets_its_average() -> None:
+    trend = pd.DataFrame([{"Period": "2020", "Months": 12, "Notifications": 24}])
+    sections.record_trends(trend)
+    recorded = {f.name: f.value for f in facts.recorded()}
+    assert recorded["trend_averages_text"] == (
+        "In 2020, the Panel received an average of 2.0 notifications a month.")
+    assert recorded["trend_periods_text"].startswith("this reporting period only")
+
+
+def test_no_comparison_reason_says_whether_the_data_hold_an_earlier_period() -> None:
+    first = config.DateRange(start="2018-07-01", end="2019-11-30", label="first")
+    assert "no earlier period of the same length" in sections.no_comparison_reason(first)
+    half = config.DateRange(start="2023-04-01", end="2023-09-30", label="half")
+    assert sections.no_comparison_reason(half) == (
+        "The data hold an earlier period of the same length, October 2022 to March 2023, but "
+        "this report's parameters name no comparison with it.")
+
+
+def test_a_report_without_comparisons_records_why() -> None:
+    sections.compare_periods(_chapter([_notification("N1", "2020-02-01")], comparisons=False))
+    recorded = {f.name: f.value for f in facts.recorded()}
+    assert recorded["cmp_none_text"].startswith("The data hold an earlier period")

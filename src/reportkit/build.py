@@ -98,8 +98,9 @@ def check_other_params(root: Path) -> None:
     reads each one): a broken one is a user error now, not a failed notebook later."""
     for path in params_files(root):
         if not config.is_period_id(path.stem):
-            raise UserError(f"{path}: the file name is not a period id (YYYY or YYYY-YY, as "
-                            "its key 'id'); rename it, or move it out of params/")
+            raise UserError(f"{path}: the file name is not a period id "
+                            f"({config.PERIOD_ID_FORMS}, as its key 'id'); rename it, or move "
+                            "it out of params/")
         config.load(path, root)
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from reportkit import codes, config, facts, stats, tables
+from reportkit import codes, config, facts, stats, tables, wording
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -127,9 +127,24 @@ def compare_periods(chapter: Chapter) -> pd.DataFrame:
         facts.record("cmp_ci_level", 100 * CONFIDENCE, unit="percent",
                      label="confidence level of the rate ratio intervals",
                      definition="exact Poisson interval (conditional binomial, Clopper-Pearson)")
+    else:
+        facts.record("cmp_none_text", no_comparison_reason(chapter.params.period), unit="text",
+                     label="why the report makes no comparison with an earlier period")
     return pd.DataFrame(rows, columns=[
         "Comparison", "Measure", "Previous period", "Previous", "Current period", "Current",
         "Change", "Rate ratio", "ci_low", "ci_high"])
+
+
+def no_comparison_reason(period: config.DateRange) -> str:
+    """Why a report without comparisons has none: the data begin too late for an earlier
+    period of the same length, or the params name none although the data hold one."""
+    start = pd.Timestamp(period.start) - pd.DateOffset(months=period.months)
+    end = pd.Timestamp(period.start) - pd.DateOffset(days=1)
+    if start.date() < config.EARLIEST_DATE:
+        return (f"The Panel's records begin in {config.EARLIEST_DATE:%B %Y}, so there is no "
+                "earlier period of the same length to compare with.")
+    return (f"The data hold an earlier period of the same length, {start:%B %Y} to "
+            f"{end:%B %Y}, but this report's parameters name no comparison with it.")
 
 
 def _compare(chapter: Chapter, comparison: config.Comparison) -> list[dict]:
@@ -300,10 +315,21 @@ def record_trends(trend: pd.DataFrame) -> None:
     first, latest = trend.iloc[0], trend.iloc[-1]
     facts.record("trend_periods_n", len(trend), label="report periods compared")
     facts.record("trend_first_label", first["Period"], unit="text", label="first report period")
-    facts.record("trend_first_per_month", first["Notifications"] / first["Months"], dp=1,
-                 label="notifications per month in the first period",
-                 denominator=int(first["Months"]), denominator_label="months")
+    first_rate = facts.record("trend_first_per_month", first["Notifications"] / first["Months"],
+                              dp=1, label="notifications per month in the first period",
+                              denominator=int(first["Months"]), denominator_label="months")
     facts.record("trend_latest_label", latest["Period"], unit="text", label="this report period")
-    facts.record("trend_latest_per_month", latest["Notifications"] / latest["Months"], dp=1,
-                 label="notifications per month in this period",
-                 denominator=int(latest["Months"]), denominator_label="months")
+    latest_rate = facts.record("trend_latest_per_month",
+                               latest["Notifications"] / latest["Months"], dp=1,
+                               label="notifications per month in this period",
+                               denominator=int(latest["Months"]), denominator_label="months")
+    facts.record("trend_periods_text", wording.trend_periods(len(trend)), unit="text",
+                 label="the report periods the trend shows")
+    averages = f"In {latest['Period']}, the Panel received an average of {latest_rate.display} " \
+               "notifications a month."
+    if len(trend) > 1:
+        averages = (f"In {first['Period']}, the Panel received an average of "
+                    f"{first_rate.display} notifications a month. In {latest['Period']}, the "
+                    f"average was {latest_rate.display} a month.")
+    facts.record("trend_averages_text", averages, unit="text",
+                 label="the first and latest average notifications per month")
