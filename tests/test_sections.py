@@ -163,3 +163,28 @@ def test_a_report_without_comparisons_records_why() -> None:
     sections.compare_periods(_chapter([_notification("N1", "2020-02-01")], comparisons=False))
     recorded = {f.name: f.value for f in facts.recorded()}
     assert recorded["cmp_none_text"].startswith("The data hold an earlier period")
+
+
+def _range(start: str, end: str, label: str) -> config.DateRange:
+    return config.DateRange(start=start, end=end, label=label)
+
+
+def test_comparison_source_says_which_counts_the_panel_never_published() -> None:
+    from reportkit import published
+
+    figures = published.load_all()
+    covid = config.Comparison(
+        id="half", title="t", current=_range("2020-04-01", "2020-09-30", "April to September 2020"),
+        previous=_range("2019-04-01", "2019-09-30", "April to September 2019"))
+    assert sections.comparison_source(covid, True, figures) == (
+        "Both counts reproduce figures the Panel published.")
+    year = config.Comparison(
+        id="prev", title="t", current=_range("2020-01-01", "2020-12-31", "2020"),
+        previous=_range("2019-01-01", "2019-12-31", "2019"))
+    assert sections.comparison_source(year, True, figures) == (
+        "The Panel published no count for 2019, so in this synthetic build the change is a "
+        "product of how the data were generated, not a finding.")
+    assert sections.comparison_source(year, False, figures) == (
+        "Both counts come from the Panel's records.")
+    assert sections.comparison_source(year, True, []).startswith(
+        "The Panel published no count for 2019 or 2020")

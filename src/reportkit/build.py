@@ -30,6 +30,7 @@ from reportkit.errors import (
     describe_os_error,
 )
 from reportkit.paths import output_dir, project_root
+from reportkit.published import published_dir
 
 log = logging.getLogger("reportkit.build")
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
@@ -90,6 +91,7 @@ def data_inputs(params: config.PeriodParams, params_file: Path, root: Path) -> l
     files = params_files(root)
     files += [params.data_path(n, root) for n in ("notifications", "children", "population")]
     files += sorted((root / "data" / "codes").glob("*.csv"))
+    files += sorted(published_dir(root).glob("*.yml"))  # which comparisons were published
     return files
 
 

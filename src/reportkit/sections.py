@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from reportkit import codes, config, facts, stats, tables, wording
+from reportkit import codes, config, facts, published, stats, tables, wording
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -147,6 +147,29 @@ def no_comparison_reason(period: config.DateRange) -> str:
             f"{end:%B %Y}, but this report's parameters name no comparison with it.")
 
 
+def is_published_count(span: config.DateRange, figures: list[published.PublishedFigure]) -> bool:
+    """Whether the Panel published the number of notifications from ``span.start`` to
+    ``span.end`` (a count of every notification over exactly that period)."""
+    return any(f.kind == "count" and f.numerator.table == "notifications"
+               and f.numerator.where is None and f.denominator is None
+               and (f.period.start, f.period.end) == (span.start, span.end)
+               for f in figures)
+
+
+def comparison_source(comparison: config.Comparison, synthetic: bool,
+                      figures: list[published.PublishedFigure]) -> str:
+    """The sentence saying whether a comparison reproduces published counts: in a synthetic
+    build a change between unpublished counts is an artefact of the generator."""
+    if not synthetic:
+        return "Both counts come from the Panel's records."
+    missing = [r.label for r in (comparison.previous, comparison.current)
+               if not is_published_count(r, figures)]
+    if not missing:
+        return "Both counts reproduce figures the Panel published."
+    return (f"The Panel published no count for {' or '.join(missing)}, so in this synthetic "
+            "build the change is a product of how the data were generated, not a finding.")
+
+
 def _compare(chapter: Chapter, comparison: config.Comparison) -> list[dict]:
     """The two rows of one comparison, recording its facts."""
     current = chapter.in_range(comparison.current.start, comparison.current.end)
@@ -163,6 +186,10 @@ def _compare(chapter: Chapter, comparison: config.Comparison) -> list[dict]:
         ]
     }
     _record_comparison(comparison, results["Notifications"], results["Deaths"])
+    facts.record(f"cmp_{comparison.id}_source_text",
+                 comparison_source(comparison, chapter.params.data.synthetic,
+                                   published.load_all()),
+                 unit="text", label=f"whether the Panel published both counts: {comparison.title}")
     return [
         {"Comparison": comparison.title, "Measure": measure,
          "Previous period": comparison.previous.label, "Previous": result.previous,
