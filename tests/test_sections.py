@@ -79,6 +79,7 @@ def test_without_comparisons_there_is_no_level_and_the_table_says_so() -> None:
     assert [f.name for f in facts.recorded()] == ["cmp_none_text"]
     shown = sections.comparisons_table(table)
     assert list(shown.iloc[0]) == ["No earlier period in the data", "z", "z", "z", "z"]
+    assert "Change (z = not applicable)" in shown.columns
     assert sections.comparisons_chart(table).axes[0].texts[0].get_text().startswith("No earlier")
 
 
@@ -188,3 +189,15 @@ def test_comparison_source_says_which_counts_the_panel_never_published() -> None
         "Both counts come from the Panel's records.")
     assert sections.comparison_source(year, True, []).startswith(
         "The Panel published no count for 2019 or 2020")
+
+
+def test_explain_symbols_names_each_symbol_in_the_header_of_its_column_only() -> None:
+    frame = pd.DataFrame({"Sex": ["Male", "Transgender"], "Children": [500, 2],
+                          "Percentage": ["99%", "low"], "Region": ["c", "z"]})
+    shown = sections.explain_symbols(frame)
+    assert list(shown.columns) == [
+        "Sex", "Children", "Percentage (low = more than 0% but less than 0.5%)",
+        "Region (c = suppressed small count; z = not applicable)"]
+    assert list(shown.iloc[1]) == ["Transgender", 2, "low", "z"]
+    plain = pd.DataFrame({"Percentage": ["0%", "100%"]})
+    assert list(sections.explain_symbols(plain).columns) == ["Percentage"]

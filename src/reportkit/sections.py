@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from reportkit import codes, config, facts, published, stats, tables, wording
+from reportkit import codes, config, facts, gss, published, stats, tables, wording
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -40,6 +40,26 @@ ETHNIC_GROUP_SHORT: Mapping[str, str] = {
     "Mixed / Multiple ethnic groups": "Mixed", "Asian / Asian British": "Asian",
     "Black / African / Caribbean / Black British": "Black", "Other ethnic group": "Other",
 }
+
+
+#: How a column header explains a GSS symbol its cells use (the symbols in ``reportkit.gss``).
+SYMBOL_NOTES: Mapping[str, str] = {
+    gss.CONFIDENTIAL: "c = suppressed small count",
+    gss.LOW: "low = more than 0% but less than 0.5%",
+    gss.NOT_APPLICABLE: "z = not applicable",
+    gss.NOT_AVAILABLE: "x = not available",
+}
+
+
+def explain_symbols(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with each column that shows a GSS symbol saying what it means in its header,
+    so a symbol is explained where it is used, and only there."""
+    def header(column: str) -> str:
+        used = [note for symbol, note in SYMBOL_NOTES.items()
+                if frame[column].astype(str).eq(symbol).any()]
+        return f"{column} ({'; '.join(used)})" if used else column
+
+    return frame.rename(columns={column: header(column) for column in frame.columns})
 
 
 # --------------------------------------------------------------------------------------------
@@ -228,8 +248,9 @@ def comparisons_table(comparisons: pd.DataFrame) -> pd.DataFrame:
     """The display table of ``compare_periods``; one row saying so when there is nothing to
     compare (``z``: not applicable)."""
     if comparisons.empty:
-        return pd.DataFrame([{"Measure": "No earlier period in the data", "Previous": "z",
-                              "Current": "z", "Change": "z", "Rate ratio (95% CI)": "z"}])
+        return explain_symbols(pd.DataFrame([{
+            "Measure": "No earlier period in the data", "Previous": "z", "Current": "z",
+            "Change": "z", "Rate ratio (95% CI)": "z"}]))
     return comparisons.assign(**{
         "Previous": [f"{p} ({label})" for p, label in
                      zip(comparisons["Previous"], comparisons["Previous period"], strict=True)],
