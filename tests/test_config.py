@@ -137,12 +137,6 @@ def test_a_span_id_names_its_first_and_last_months(tmp_path: Path) -> None:
         config.load(_write(tmp_path, "2019-04-to-2019-10", wrong))
 
 
-def test_a_report_is_published_after_its_period(tmp_path: Path) -> None:
-    body = _valid() | {"publication_date": "2019-12-31"}
-    with pytest.raises(ParamsError, match="publication_date"):
-        config.load(_write(tmp_path, "2019", body))
-
-
 def test_the_half_year_fixture_is_valid() -> None:
     fixture = REPO / "tests/fixtures/2023-04-to-2023-09.yml"
     params = config.load(fixture, REPO)

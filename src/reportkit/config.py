@@ -143,15 +143,6 @@ class PeriodParams(_Strict):
         return self
 
     @model_validator(mode="after")
-    def _published_after_the_period(self) -> PeriodParams:
-        """A report is published after its period ends: the title block shows both."""
-        if self.publication_date <= self.period.end:
-            raise ValueError(f"key 'publication_date' is {self.publication_date}, not after "
-                             f"the period ends ({self.period.end}); give the date this edition "
-                             "is published")
-        return self
-
-    @model_validator(mode="after")
     def _comparisons_the_narrative_quotes(self) -> PeriodParams:
         ids = {c.id for c in self.comparisons}
         if self.covid_period and "half" not in ids:
