@@ -47,7 +47,10 @@ def test_no_denominator_is_z_in_a_fact_a_table_and_a_disclosure_table() -> None:
 def test_a_share_that_rounds_to_zero() -> None:
     assert tables.percent_text(0.4) == "low" and tables.percent_text(0.0) == "0%"
     assert list(disclosure.suppress_percentages(pd.Series([0.4]), pd.Series([1]))) == ["low"]
-    assert facts.make("p", 0.4, label="p", unit="percent").display == "0%"  # running text
+    # running text says what the table's "low" means (it read "0%" beside a true 0%: issue 12)
+    assert facts.make("p", 0.4, label="p", unit="percent").display == "less than 0.5%"
+    assert facts.make("p", 0.04, label="p", unit="percent", dp=1).display == "less than 0.05%"
+    assert facts.make("p", 0.0, label="p", unit="percent").display == "0%"
 
 
 def test_numbers_are_written_alike() -> None:

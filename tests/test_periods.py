@@ -60,3 +60,32 @@ def test_a_new_period_needs_only_a_params_file(project: Path) -> None:
     assert facts["notifications_total"]["value"] == expected
     assert facts["cmp_prev_previous_label"]["value"] == "July to December 2018"
     assert len(result.documents) == 6
+
+
+def test_a_half_year_builds_with_its_comparison_and_trend(project: Path) -> None:
+    """April to September 2023, from the half-year params fixture: a span id, a comparison
+    with the same months a year before, and a six-month row among the trend's years."""
+    fixture = Path(__file__).parent / "fixtures" / "2023-04-to-2023-09.yml"
+    path = project / "params" / fixture.name
+    path.write_text(fixture.read_text())
+    try:
+        result = build(fixture.stem, root=project)
+    finally:
+        path.unlink()
+    out = project / "_output" / fixture.stem
+    assert len(result.documents) == 6
+    facts = json.loads((out / "facts.json").read_text())
+    rows = (project / "data/notifications.csv").read_text().splitlines()[1:]
+    dates = [row.split(",")[1] for row in rows]
+    assert facts["notifications_total"]["value"] == sum(
+        "2023-04-01" <= d <= "2023-09-30" for d in dates)
+    assert facts["cmp_prev_previous_n"]["value"] == sum(
+        "2022-04-01" <= d <= "2022-09-30" for d in dates)
+    assert facts["trend_latest_label"]["value"] == "April to September 2023"
+    html = (out / "annual-report.html").read_text()
+    assert "{{<" not in html
+    assert "no earlier period of the same length" not in html
+    assert "twelve months" not in html
+    assert facts["trend_averages_text"]["value"].startswith("In July 2018 to November 2019")
+    assert "the average was" in html
+    assert "half-year report, April to September 2023" in html

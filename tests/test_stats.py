@@ -20,7 +20,10 @@ from reportkit.stats import (
     children_of,
     compare_counts,
     crosstab,
+    day_bands,
     england_bank_holidays,
+    ethnic_group,
+    incident_kind,
     monthly_series,
     rapid_review_timeliness,
     round_half_up,
@@ -503,3 +506,34 @@ def test_of_overlapping_periods_the_later_or_longer_is_kept() -> None:
     assert trend_periods(spans, "c") == ["a", "c"] or trend_periods(spans, "c") == ["b", "c"]
     with pytest.raises(ValueError, match="not among"):
         trend_periods(spans, "zzz")
+
+
+def test_ethnic_group_splits_white_british_from_other_white() -> None:
+    major = {"WBRI": "White", "WIRI": "White", "MWBC": "Mixed / Multiple ethnic groups"}
+    codes = pd.Series(["WBRI", "WIRI", "MWBC"])
+    assert list(ethnic_group(codes, major)) == [
+        "White British", "Other White", "Mixed / Multiple ethnic groups"]
+
+
+def test_ethnic_group_refuses_a_code_without_a_major_group() -> None:
+    with pytest.raises(ValueError, match="XXXX"):
+        ethnic_group(pd.Series(["WBRI", "XXXX"]), {"WBRI": "White"})
+
+
+def test_incident_kind_is_fatal_only_for_deaths() -> None:
+    outcomes = pd.Series(["death", "serious_harm", "other"])
+    assert list(incident_kind(outcomes)) == ["Fatal", "Non-fatal", "Non-fatal"]
+
+
+def test_day_bands_edges_follow_the_expectation() -> None:
+    bands = day_bands(pd.Series([0, 5, 6, 10, 11, 15, 16, 20, 21, 30, 31, 400]), 15)
+    assert list(bands["band"]) == ["Up to 5", "6 to 10", "11 to 15", "16 to 20", "21 to 30",
+                                   "More than 30"]
+    assert list(bands["percent"]) == pytest.approx([100 * 2 / 12] * 6)
+    assert list(bands["within"]) == [True] * 3 + [False] * 3
+
+
+def test_day_bands_of_no_days_are_all_zero() -> None:
+    bands = day_bands(pd.Series([], dtype=int), 20)
+    assert list(bands["percent"]) == [0] * 6
+    assert bands["band"][2] == "11 to 20"

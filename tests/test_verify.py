@@ -51,6 +51,9 @@ def test_a_changed_number_in_a_notebook_output_is_named(tampered: Path) -> None:
     problems = " ".join(_failures(result, "nbval"))
     assert "03_deaths.ipynb" in problems and "Cell" in problems
     assert "cell id deaths-check" in problems
+    assert "#x1B" not in problems
+    assert ("the build recorded death_sudi_pct 31% 65 206, but re-executing gives "
+            "death_sudi_pct 31% 64 206") in problems
 
 
 def test_a_changed_number_in_the_html_names_the_fact(tampered: Path) -> None:
@@ -84,3 +87,38 @@ def test_changed_inputs_fail_the_manifest_check(tampered: Path) -> None:
     result = verify("2020", root=tampered, run_nbval=False)
     assert "input data/children.csv changed since the build" in " ".join(
         _failures(result, "manifest"))
+
+
+NBVAL_REPORT = """#x1B[91mNotebook cell execution failed#x1B[0m
+#x1B[94mCell 6: Cell outputs differ
+
+#x1B[94mTraceback:#x1B[0m
+#x1B[94m mismatch 'stdout'#x1B[91m
+
+ assert reference_output == test_output failed:
+
+  'fact  ...' == 'fact  ...'
+
+    fact                     value  numerator  denominator
+  - death_suicide_pct        20%    41         206
+  ?                          ^^
+  + death_suicide_pct        99%    41         206
+  ?                          ^^
+    death_sudi_n             64                206
+#x1B[0m
+"""
+
+
+def test_a_check_cell_failure_shows_both_values_without_colour_codes() -> None:
+    from reportkit.verify import output_differences
+
+    text = output_differences(NBVAL_REPORT)
+    assert "#x1B" not in text and "\x1b" not in text
+    assert text == ("the build recorded death_suicide_pct 99% 41 206, but re-executing gives "
+                    "death_suicide_pct 20% 41 206")
+
+
+def test_any_other_nbval_failure_is_shown_without_colour_codes() -> None:
+    from reportkit.verify import output_differences
+
+    assert output_differences("\x1b[91mCell 3: NameError: x\x1b[0m") == "Cell 3: NameError: x"

@@ -38,6 +38,7 @@ from reportkit.paths import cache_dir, output_dir, project_root
 from reportkit.reference import check_population
 from reportkit.render import render, resolve_engine
 from reportkit.render.staging import stage_project as stage
+from reportkit.published import published_dir
 
 log = logging.getLogger("reportkit.build")
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
@@ -96,6 +97,7 @@ def data_inputs(params: config.PeriodParams, params_file: Path, root: Path) -> l
     files = params_files(root)
     files += [params.data_path(n, root) for n in ("notifications", "children", "population")]
     files += sorted((root / "data" / "codes").glob("*.csv"))
+    files += sorted(published_dir(root).glob("*.yml"))  # which comparisons were published
     return files
 
 
@@ -104,8 +106,9 @@ def check_other_params(root: Path) -> None:
     reads each one): a broken one is a user error now, not a failed notebook later."""
     for path in params_files(root):
         if not config.is_period_id(path.stem):
-            raise UserError(f"{path}: the file name is not a period id (YYYY or YYYY-YY, as "
-                            "its key 'id'); rename it, or move it out of params/")
+            raise UserError(f"{path}: the file name is not a period id "
+                            f"({config.PERIOD_ID_FORMS}, as its key 'id'); rename it, or move "
+                            "it out of params/")
         config.load(path, root)
 
 

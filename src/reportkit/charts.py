@@ -152,6 +152,14 @@ def bar_values(
     return fig
 
 
+def message(text: str) -> Figure:
+    """A short figure holding only ``text``: what a chart says when it has nothing to show."""
+    fig, ax = _new(1.2)
+    ax.axis("off")
+    ax.text(0, 0.5, text, fontsize=11)
+    return fig
+
+
 def line_monthly(series: pd.DataFrame, *, title: str, ylabel: str = "Notifications") -> Figure:
     """Monthly counts as a line with markers; ``series`` has ``month`` and ``count`` columns."""
     import matplotlib.dates as mdates

@@ -303,9 +303,12 @@ def cmd_lint(args: argparse.Namespace) -> int:
 def cmd_periods(args: argparse.Namespace) -> int:
     from reportkit import config
 
-    for period in config.available_periods():
+    periods = config.available_periods()
+    width = max((len(p) for p in periods), default=0)
+    for period in periods:
         params = config.load_period(period)
-        print(f"{period:<8} {params.label:<28} {params.period.start} to {params.period.end}")
+        print(f"{period:<{width}}  {params.label:<28} {params.period.start} to "
+              f"{params.period.end}  {params.time_identifier}")
     return 0
 
 

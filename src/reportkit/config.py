@@ -26,8 +26,12 @@ from pydantic import (
 from reportkit.errors import ParamsError
 from reportkit.paths import params_dir, project_root
 
-#: A period id: ``YYYY`` or ``YYYY-YY``; also the name of its params file and output folder.
-PERIOD_ID_PATTERN = r"^[0-9]{4}(-[0-9]{2})?$"
+#: A period id, also the name of its params file and output folder: ``YYYY`` (a calendar year),
+#: ``YYYY-YY`` (a financial or reporting year starting in ``YYYY``) or ``YYYY-MM-to-YYYY-MM``
+#: (any other span, such as a half-year: ``2023-04-to-2023-09``, its first and last months).
+PERIOD_ID_PATTERN = r"^[0-9]{4}(-[0-9]{2})?$|^[0-9]{4}-(0[1-9]|1[0-2])-to-[0-9]{4}-(0[1-9]|1[0-2])$"
+#: How an error message names the id forms.
+PERIOD_ID_FORMS = "YYYY, YYYY-YY or YYYY-MM-to-YYYY-MM"
 #: No report period or comparison range may start before the Panel's start (the data's start).
 EARLIEST_DATE = dt.date(2018, 7, 1)
 
@@ -124,6 +128,11 @@ class PeriodParams(_Strict):
     def _years_agree(self) -> PeriodParams:
         """The id and the open-data time_period name the year the period starts in."""
         year = self.period.start.year
+        span = f"{self.period.start:%Y-%m}-to-{self.period.end:%Y-%m}"
+        if "-to-" in self.id and self.id != span:
+            raise ValueError(f"key 'id' is {self.id!r} but the period runs from "
+                             f"{self.period.start} to {self.period.end}; a span id names its "
+                             f"first and last months: {span!r}")
         if int(self.id[:4]) != year:
             raise ValueError(f"key 'id' is {self.id!r} but period.start is in {year}; the id "
                              "names the year the period starts in")
@@ -259,19 +268,19 @@ def load(path: Path, root: Path | None = None, *, check_files: bool = True) -> P
 
 
 def is_period_id(text: object) -> bool:
-    """True for a period id: ``YYYY`` or ``YYYY-YY``."""
+    """True for a period id: ``YYYY``, ``YYYY-YY`` or ``YYYY-MM-to-YYYY-MM``."""
     return isinstance(text, str) and re.fullmatch(PERIOD_ID_PATTERN, text) is not None
 
 
 def check_period_id(period: str, root: Path | None = None) -> str:
-    """``period`` if it is a period id (``YYYY`` or ``YYYY-YY``), else a ``ParamsError``.
+    """``period`` if it is a period id (see ``PERIOD_ID_PATTERN``), else a ``ParamsError``.
 
     Checked before anything touches the disk: the id names files and folders.
     """
     if not is_period_id(period):
         known = ", ".join(available_periods(root)) or "none"
         raise ParamsError(
-            f"{period!r} is not a period id: use YYYY or YYYY-YY, the name of a params/<id>.yml "
+            f"{period!r} is not a period id: use {PERIOD_ID_FORMS}, the name of a params/<id>.yml "
             f"file without its folder or extension (known periods: {known})"
         )
     return period

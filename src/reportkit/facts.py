@@ -21,7 +21,7 @@ from pydantic import ConfigDict, TypeAdapter, ValidationError
 
 from reportkit import executed
 from reportkit.errors import BuildError, describe_validation_error
-from reportkit.gss import number_text, percent_text, round_half_up
+from reportkit.gss import number_text, percent_in_text, round_half_up
 
 MIME_TYPE = "application/vnd.reportkit.fact+json"
 CHECK_MARKER = "# NBVAL_CHECK_OUTPUT"
@@ -63,7 +63,7 @@ def format_value(value: int | float | str, unit: str, dp: int = 0) -> str:
     if unit == "text":
         return str(value)
     if unit == "percent":
-        return percent_text(float(value), dp, low=False)
+        return percent_in_text(float(value), dp)
     return number_text(value, dp)
 
 
@@ -103,7 +103,8 @@ def make(
         value=value,
         unit=unit,
         label=label,
-        display=format_value(value, unit, dp),
+        display=format_value(exact if unit == "percent" and exact is not None else value, unit,
+                             dp),
         definition=definition,
         numerator=numerator,
         denominator=denominator,

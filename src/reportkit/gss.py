@@ -90,6 +90,14 @@ def percent_text(value: float, dp: int = 0, *, sign: bool = True, low: bool = Tr
     return f"{shown}%" if sign else shown
 
 
+def percent_in_text(value: float, dp: int = 0) -> str:
+    """A percentage for running text, saying what a table's ``low`` says: a share that rounds
+    to zero but is not zero reads ``less than 0.5%`` (at ``dp`` places: ``less than 0.05%``)."""
+    if not is_missing(value) and value != 0 and round_half_up(value, dp) == 0:
+        return f"less than {Decimal(5).scaleb(-dp - 1)}%"
+    return percent_text(value, dp)
+
+
 def change_text(percent_change: float) -> str:
     """A signed percentage change as published: ``+27%``, ``-4%``, ``0%``; ``z`` if none."""
     if is_missing(percent_change):

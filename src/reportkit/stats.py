@@ -34,6 +34,9 @@ __all__ = [
     "children_of",
     "compare_counts",
     "crosstab",
+    "day_bands",
+    "ethnic_group",
+    "incident_kind",
     "england_bank_holidays",
     "monthly_series",
     "rapid_review_timeliness",
@@ -293,6 +296,29 @@ def age_band(ages: pd.Series) -> pd.Series:
     return pd.Series(banded, index=ages.index, name="age_band").astype(dtype)
 
 
+def ethnic_group(ethnicity: pd.Series, major: Mapping[str, str]) -> pd.Series:
+    """The report's ethnic group of each ethnicity code: ``White British`` (``WBRI``),
+    ``Other White`` (any other White code), else the code's major group in ``major``."""
+    def group(code: str) -> str:
+        if code == "WBRI":
+            return "White British"
+        return "Other White" if major[code] == "White" else major[code]
+
+    unknown = sorted(set(ethnicity.astype(str)) - set(major))
+    if unknown:
+        raise ValueError(f"ethnicity codes without a major group: {', '.join(unknown)}")
+    return ethnicity.astype(str).map(group)
+
+
+#: Incidents by outcome, as the region table groups them.
+INCIDENT_KINDS: tuple[str, ...] = ("Fatal", "Non-fatal")
+
+
+def incident_kind(outcome: pd.Series) -> pd.Series:
+    """``Fatal`` for a death, ``Non-fatal`` for any other outcome."""
+    return outcome.map(lambda o: INCIDENT_KINDS[0] if o == "death" else INCIDENT_KINDS[1])
+
+
 # --------------------------------------------------------------------------------------------
 # Comparisons
 
@@ -453,6 +479,23 @@ def working_days_between(
         )
         result[known] = counts
     return pd.Series(result, index=index, name="working_days")
+
+
+def day_bands(days: pd.Series, expectation: int) -> pd.DataFrame:
+    """The share of ``days`` (whole working days) in each band: up to 5, 6 to 10, 11 to the
+    ``expectation``, then 5 and 15 days beyond it and later. Columns ``band``, ``percent``
+    (0 when no day falls in a band or there are no days) and ``within`` (the band ends by the
+    expectation)."""
+    if expectation <= 10:
+        raise ValueError(f"the expectation must be more than 10 working days, not {expectation}")
+    labels = ["Up to 5", "6 to 10", f"11 to {expectation}",
+              f"{expectation + 1} to {expectation + 5}",
+              f"{expectation + 6} to {expectation + 15}", f"More than {expectation + 15}"]
+    edges = [-1, 5, 10, expectation, expectation + 5, expectation + 15, 10_000]
+    bands = pd.cut(days, bins=edges, labels=labels)
+    shares = bands.value_counts(normalize=True).reindex(labels).fillna(0) * 100
+    return pd.DataFrame({"band": labels, "percent": list(shares),
+                         "within": [True, True, True, False, False, False]})
 
 
 @dataclass(frozen=True)

@@ -106,8 +106,28 @@ def nbval_command(notebooks_dir: Path, junit: Path) -> list[str]:
         sys.executable, "-m", "pytest", "--nbval-lax", "--nbval-current-env",
         "--nbval-sanitize-with", str(SANITIZE_FILE), "-p", "no:cacheprovider",
         "-o", "addopts=", "-o", "testpaths=", "--rootdir", str(notebooks_dir),
-        "-c", os.devnull, "-q", f"--junitxml={junit}", str(notebooks_dir),
-    ]
+        "-c", os.devnull, "-vv", f"--junitxml={junit}", str(notebooks_dir),
+    ]  # -vv: the full diff of a check cell, so a failure can show the differing rows
+
+
+#: Terminal colour codes in nbval's messages (raw, or as the junit file escapes them).
+_COLOUR = re.compile(r"(?:\x1b|#x1B)\[[0-9;]*m")
+
+
+def output_differences(report: str) -> str:
+    """What differs in nbval's report of a check cell: the rows the build recorded against
+    the rows re-execution gives (pytest marks them ``+`` and ``-``), without colour codes."""
+    lines = _COLOUR.sub("", report).splitlines()
+    start = next((i for i, line in enumerate(lines) if "assert reference_output" in line), None)
+    diff = lines[start:] if start is not None else []
+    recorded = [" ".join(line.strip()[2:].split()) for line in diff
+                if line.strip().startswith("+ ")]
+    rerun = [" ".join(line.strip()[2:].split()) for line in diff
+             if line.strip().startswith("- ")]
+    if recorded or rerun:
+        return (f"the build recorded {'; '.join(recorded) or 'nothing'}, but re-executing "
+                f"gives {'; '.join(rerun) or 'nothing'}")
+    return " ".join(line.strip() for line in lines if line.strip())[:400]
 
 
 def check_notebooks(out: Path, root: Path) -> Check:
@@ -144,9 +164,8 @@ def check_notebooks(out: Path, root: Path) -> Check:
                 index = int(match.group(1))
                 if index < len(ids):
                     where += f" (cell id {ids[index]})"
-            detail = (failure.get("message") or failure.text or "").strip().splitlines()
-            check.fail(f"{where}: output differs on re-execution: "
-                       f"{' '.join(detail[:6])[:400]}")
+            detail = output_differences(failure.text or failure.get("message") or "")
+            check.fail(f"{where}: output differs on re-execution: {detail}")
     return check
 
 
