@@ -35,10 +35,10 @@ from reportkit.errors import (
     describe_os_error,
 )
 from reportkit.paths import cache_dir, output_dir, project_root
+from reportkit.published import published_dir
 from reportkit.reference import check_population
 from reportkit.render import render, resolve_engine
 from reportkit.render.staging import stage_project as stage
-from reportkit.published import published_dir
 
 log = logging.getLogger("reportkit.build")
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
