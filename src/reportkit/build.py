@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from reportkit import config, execute, reads
+from reportkit import config, execute, guidance, reads, screener
 from reportkit import publish as publish_
 from reportkit.errors import (
     BuildError,
@@ -330,7 +330,8 @@ def _last_seconds(out: Path) -> dict[str, float]:
 
 
 def gather_tables(staging: Path) -> list[Path]:
-    """Step 3: move each notebook's open-data tables into ``tables/``."""
+    """Step 3: move each notebook's open-data tables into ``tables/``, screen them with the EES
+    screener's rules (a broken rule fails the build) and write their data guidance."""
     tables = staging / "tables"
     tables.mkdir(exist_ok=True)
     for produced in sorted((staging / "_work").glob(f"*/{execute.TABLES}/*.csv")):
@@ -339,6 +340,7 @@ def gather_tables(staging: Path) -> list[Path]:
             raise BuildError(f"two notebooks wrote the open-data table {produced.name}")
         shutil.move(str(produced), target)
     shutil.rmtree(staging / "_work", ignore_errors=True)
+    guidance.write(tables, screener.screen_folder(tables))
     return sorted(tables.glob("*.csv"))
 
 
