@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from reportkit import config, execute, guidance, reads, screener
+from reportkit import config, execute, guidance, reads, screener, spreadsheet
 from reportkit import publish as publish_
 from reportkit.errors import (
     BuildError,
@@ -494,6 +494,8 @@ def build(
             mark = time.perf_counter()
             step("collecting facts and open-data tables")
             gather_tables(staging)
+            spreadsheet.write(staging / "tables", staging / spreadsheet.SPREADSHEET,
+                              the_plan.params)
             result.facts = len(collect_facts(the_plan, staging))
             timings["facts"] = time.perf_counter() - mark
 
