@@ -182,12 +182,12 @@ def test_data_guidance_describes_every_file_and_column(tmp_path) -> None:
     warnings = [screener.Finding("by_sex.csv", "sex", "data_dict_col_name", "p", "f",
                                  "warning")]
     text = guidance.write(tmp_path, warnings).read_text(encoding="utf-8")
-    assert "### by_sex.csv" in text
-    assert "| sex | Filter | Sex. Items: Male, Female, Total. Other: not known. |" in text
-    assert "| children_count | Indicator | Children, to 0 decimal places. c: confidential. |" \
+    assert "\nby_sex.csv\n  Children, by sex. Geographic level: National." in text
+    assert "    sex (filter): Sex. Items: Male, Female, Total. Other: not known.\n" in text
+    assert "    children_count (indicator): Children, to 0 decimal places. c: confidential.\n" \
         in text
-    assert "| time_period | Standard |" in text
-    assert "- by_sex.csv: sex" in text
+    assert "    time_period (standard): " in text
+    assert "  by_sex.csv: sex\n" in text
 
 
 def test_the_2020_open_data_pass_every_screener_rule(built_2020) -> None:
@@ -208,4 +208,22 @@ def test_the_2020_open_data_pass_every_screener_rule(built_2020) -> None:
     assert sex.items("sex") == ["Male", "Female", "Other", "Total"]
     assert "children_count" in sex.header and "children_percent" in sex.header
     text = (folder / guidance.GUIDANCE_FILE).read_text(encoding="utf-8")
-    assert all(f"### {path.name}" in text for path in paths)
+    assert all(f"\n{path.name}\n  " in text for path in paths)
+
+
+def test_the_build_refuses_open_data_that_break_a_rule(tmp_path) -> None:
+    """gather_tables (build step 3) screens what the notebooks wrote before anything is
+    published, and writes the data guidance of files that pass."""
+    from reportkit import build, execute
+
+    staging = tmp_path / "staging"
+    produced = staging / "_work" / "05_characteristics" / execute.TABLES
+    write(produced, pd.DataFrame({"characteristic": ["A", "B"], "children_count": [1, 2]}),
+          {"characteristic": "C"}, name="case_characteristics")
+    with pytest.raises(BuildError, match=r"case_characteristics\.csv, column characteristic: "
+                                         r"col_var_characteristic"):
+        build.gather_tables(staging)
+    clean = tmp_path / "clean"
+    write(clean / "_work" / "02_children" / execute.TABLES, sex_frame(), {"sex": "Sex"})
+    build.gather_tables(clean)
+    assert (clean / "tables" / guidance.GUIDANCE_FILE).is_file()

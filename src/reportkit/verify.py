@@ -437,10 +437,11 @@ def check_spreadsheet(out: Path) -> Check:
     """The accessible spreadsheet: cover, contents and notes sheets, a title in A1 and no
     merged cells on every sheet, and each table sheet's cells equal to its open-data file."""
     from reportkit import spreadsheet
+    from reportkit.screener import data_files
 
     check = Check("spreadsheet")
     workbook = out / spreadsheet.SPREADSHEET
-    check.checked += 1
+    check.checked = 1 + len(data_files(out / "tables"))  # the workbook, then each table sheet
     if not workbook.is_file():
         check.fail(f"{spreadsheet.SPREADSHEET}: missing (rebuild the period)")
         return check
