@@ -22,7 +22,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from reportkit import config, execute, facts, lint, reads, stats
+from reportkit import config, execute, facts, guidance, lint, reads, screener, spreadsheet, stats
 from reportkit import manifest as manifest_
 from reportkit import publish as publish_
 from reportkit.chapter import load_dataset
@@ -330,7 +330,8 @@ def _last_seconds(out: Path) -> dict[str, float]:
 
 
 def gather_tables(staging: Path) -> list[Path]:
-    """Step 3: move each notebook's open-data tables into ``tables/``."""
+    """Step 3: move each notebook's open-data tables into ``tables/``, screen them with the EES
+    screener's rules (a broken rule fails the build) and write their data guidance."""
     tables = staging / "tables"
     tables.mkdir(exist_ok=True)
     for produced in sorted((staging / "_work").glob(f"*/{execute.TABLES}/*.csv")):
@@ -339,6 +340,7 @@ def gather_tables(staging: Path) -> list[Path]:
             raise BuildError(f"two notebooks wrote the open-data table {produced.name}")
         shutil.move(str(produced), target)
     shutil.rmtree(staging / "_work", ignore_errors=True)
+    guidance.write(tables, screener.screen_folder(tables))
     return sorted(tables.glob("*.csv"))
 
 
@@ -481,6 +483,8 @@ def build(
             mark = time.perf_counter()
             step("collecting facts and open-data tables")
             gather_tables(staging)
+            spreadsheet.write(staging / "tables", staging / spreadsheet.SPREADSHEET,
+                              the_plan.params)
             result.facts = len(collect_facts(the_plan, staging))
             timings["facts"] = time.perf_counter() - mark
 

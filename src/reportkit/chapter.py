@@ -55,10 +55,19 @@ class Chapter:
         filters: Mapping[str, str],
         indicators: Mapping[str, tables.Indicator],
         geographic_level: str = "National",
+        hints: Mapping[str, str] | None = None,
+        defaults: Mapping[str, str] | None = None,
+        total: bool = False,
     ) -> Path | None:
-        """Write an open-data table when the build asked for tables (``tables_dir`` set)."""
+        """Write an open-data table when the build asked for tables (``tables_dir`` set).
+
+        ``total`` adds a ``Total`` row to a one-filter table of counts; ``defaults`` names the
+        item the EES table tool selects for a filter with no ``Total`` row."""
         if not self.tables_dir:
             return None
+        if total:
+            (column,) = filters
+            frame = tables.with_total(frame, column, list(indicators))
         return tables.write_open_data(
             frame,
             name,
@@ -68,25 +77,41 @@ class Chapter:
             filters=filters,
             indicators=indicators,
             geographic_level=geographic_level,
+            hints=hints,
+            defaults=defaults,
         )
 
     def publish_breakdown(
         self, bd: stats.Breakdown, name: str, *, filter_column: str, filter_label: str,
-        count_column: str, count_label: str,
+        count_column: str, count_label: str, items: Mapping[str, str] | None = None,
+        hint: str = "",
     ) -> Path | None:
-        """Publish a national one-way breakdown (unsuppressed, as the Panel publishes them)."""
+        """Publish a national one-way breakdown (unsuppressed, as the Panel publishes them),
+        with a Total row.
+
+        ``items`` renames categories to the EES data dictionary's items (categories given the
+        same item are added together); the percentage column is ``<count>_percent`` (for
+        ``children_count``: ``children_percent``, the dictionary's name)."""
+        rows = pd.DataFrame({
+            "item": [(items or {}).get(label, label) for label in bd.table["label"]],
+            "count": bd.table["count"].astype(int),
+            "percent": bd.table["percent"],
+        }).groupby("item", sort=False, as_index=False).sum(min_count=1)
+        percent_column = f"{count_column.removesuffix('_count')}_percent"
         frame = pd.DataFrame(
             {
-                filter_column: [*bd.table["label"], "Total"],
-                count_column: [*bd.table["count"].astype(int), bd.denominator],
-                "percent": [*(tables.percent_text(v, sign=False) for v in bd.table["percent"]),
-                            "100"],
+                filter_column: [*rows["item"], "Total"],
+                count_column: [*rows["count"], bd.denominator],
+                percent_column: [*(tables.percent_text(v, sign=False) for v in rows["percent"]),
+                                 "100"],
             }
         )
         return self.publish(
             frame, name, filters={filter_column: filter_label},
             indicators={count_column: tables.Indicator(count_label),
-                        "percent": tables.Indicator(f"Percentage of {bd.definition}", "%")},
+                        percent_column: tables.Indicator(f"Percentage of {bd.definition}",
+                                                         "%")},
+            hints={filter_column: hint} if hint else None,
         )
 
 

@@ -96,11 +96,13 @@ def write_open_data(
     indicators: Mapping[str, Indicator],
     geographic_level: str = "National",
     hints: Mapping[str, str] | None = None,
+    defaults: Mapping[str, str] | None = None,
 ) -> Path:
     """Write ``<name>.csv`` and ``<name>.meta.csv`` in the EES open-data layout.
 
     ``frame`` holds the filter and indicator columns (already suppressed where the rule asks);
-    regional tables also carry ``region_code`` and ``region_name``.
+    regional tables also carry ``region_code`` and ``region_name``. ``defaults`` names the item
+    the EES table tool selects for a filter without a ``Total`` row (meta ``filter_default``).
     """
     if geographic_level not in GEOGRAPHIC_LEVELS:
         raise ValueError(f"geographic_level must be one of {GEOGRAPHIC_LEVELS}")
@@ -126,14 +128,28 @@ def write_open_data(
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(
             ["col_name", "col_type", "label", "indicator_grouping", "indicator_unit",
-             "indicator_dp", "filter_hint", "filter_grouping_column"]
+             "indicator_dp", "filter_hint", "filter_grouping_column", "filter_default"]
         )
         for column, label in filters.items():
             hint = (hints or {}).get(column, "")
-            writer.writerow([column, "Filter", label, "", "", "", hint, ""])
+            default = (defaults or {}).get(column, "")
+            writer.writerow([column, "Filter", label, "", "", "", hint, "", default])
         for column, ind in indicators.items():
-            writer.writerow([column, "Indicator", ind.label, "", ind.unit, ind.dp, "", ""])
+            writer.writerow([column, "Indicator", ind.label, "", ind.unit, ind.dp, "", "", ""])
     return data_path
+
+
+def with_total(frame: pd.DataFrame, filter_column: str, counts: Sequence[str]) -> pd.DataFrame:
+    """``frame`` with a ``Total`` row: the sum of each count column (other columns blank are
+    not allowed, so every non-filter column must be a count)."""
+    import pandas as pd
+
+    others = [c for c in frame.columns if c not in (filter_column, *counts)]
+    if others:
+        raise ValueError(f"a Total row needs a sum for every column; {', '.join(others)} "
+                         "are not counts")
+    total = {filter_column: "Total", **{c: int(frame[c].astype(int).sum()) for c in counts}}
+    return pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
 
 
 def read_meta(meta_path: Path) -> list[dict[str, str]]:

@@ -432,6 +432,26 @@ def check_manifest(out: Path, root: Path) -> Check:
     return check
 
 
+# --- 6. spreadsheet ------------------------------------------------------------------------
+
+
+def check_spreadsheet(out: Path) -> Check:
+    """The accessible spreadsheet: cover, contents and notes sheets, a title in A1 and no
+    merged cells on every sheet, and each table sheet's cells equal to its open-data file."""
+    from reportkit import spreadsheet
+    from reportkit.screener import data_files
+
+    check = Check("spreadsheet")
+    workbook = out / spreadsheet.SPREADSHEET
+    check.checked = 1 + len(data_files(out / "tables"))  # the workbook, then each table sheet
+    if not workbook.is_file():
+        check.fail(f"{spreadsheet.SPREADSHEET}: missing (rebuild the period)")
+        return check
+    for problem in spreadsheet.check(workbook, out / "tables"):
+        check.fail(problem)
+    return check
+
+
 def verify(period: str, *, root: Path | None = None, run_nbval: bool = True) -> Verification:
     """Run every check on ``_output/<period>/`` and write ``verification.json``."""
     root = (root or project_root()).resolve()
@@ -441,7 +461,7 @@ def verify(period: str, *, root: Path | None = None, run_nbval: bool = True) -> 
     params = config.load_period(period, root)
     checks = [check_manifest(out, root), check_facts_json(out),
               check_documents(out, root, params), check_presentation(out, params),
-              check_disclosure(out, root, params)]
+              check_disclosure(out, root, params), check_spreadsheet(out)]
     if run_nbval:
         checks.insert(0, check_notebooks(out, root))
     result = Verification(period, checks)
