@@ -12,9 +12,13 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from bs4 import BeautifulSoup
+from conftest import copy_project
 
 from reportkit import execute, kernels
+from reportkit.build import build
 from reportkit.errors import NotebookError
+from reportkit.verify import document_text
 
 pytestmark = [
     pytest.mark.slow,
@@ -133,3 +137,58 @@ def test_split_kernel_command_forks_only_this_interpreters_ipykernel() -> None:
 def test_standard_kernels_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REPORTKIT_FAST_KERNELS", "0")
     assert not execute.fast_kernels_available()
+
+
+# --- The fast path against the standard path -----------------------------------------------
+
+#: Per-run values: Papermill's timings and the executor's timestamps.
+RUN_METADATA = ("papermill", "execution")
+
+
+def _notebook_content(path: Path) -> dict:
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    notebook["metadata"].pop("papermill", None)
+    for cell in notebook["cells"]:
+        for key in RUN_METADATA:
+            cell.get("metadata", {}).pop(key, None)
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell.pop("id")  # Papermill gives the cell it injects a random id
+    return notebook
+
+
+def _html_content(path: Path) -> str:
+    """The HTML with each element's attributes in name order: Pandoc's Lua filters build
+    attribute tables whose order varies from run to run, on either path."""
+    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    for tag in soup.find_all(True):
+        tag.attrs = dict(sorted(tag.attrs.items()))
+    return str(soup)
+
+
+def test_fast_and_standard_kernels_build_the_same_report(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    outputs = {}
+    for path, fast in (("fast", "1"), ("standard", "0")):
+        monkeypatch.setenv("REPORTKIT_FAST_KERNELS", fast)
+        project = copy_project(tmp_path / path / "reportkit")
+        result = build("2020", root=project, engine="pandoc+typst")
+        assert not any(notebook.cached for notebook in result.notebooks)
+        outputs[path] = project / "_output" / "2020"
+    fast_out, standard_out = outputs["fast"], outputs["standard"]
+    files = sorted(p.relative_to(standard_out) for p in standard_out.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(fast_out) for p in fast_out.rglob("*") if p.is_file())
+    compared = 0
+    for rel in files:
+        ours, theirs = fast_out / rel, standard_out / rel
+        if rel.suffix == ".ipynb":
+            assert _notebook_content(ours) == _notebook_content(theirs), rel
+        elif rel.suffix == ".html":
+            assert _html_content(ours) == _html_content(theirs), rel
+        elif rel.suffix in (".pdf", ".docx"):  # creation dates and ids inside differ per run
+            assert document_text(ours) == document_text(theirs), rel
+        elif rel.name == "manifest.json":  # build times and timings
+            continue
+        else:  # facts.json, _variables.yml, open-data tables, figure files
+            assert ours.read_bytes() == theirs.read_bytes(), rel
+        compared += 1
+    assert compared >= 8 + 6 + 10
