@@ -57,11 +57,12 @@ $(AXE):
 report: setup
 	$(BIN)/reportkit build --year $(PERIOD)
 
-# pytest exits 5 when it collects no tests: a run that tests nothing fails here.
+# pytest exits 5 when it collects no tests: a run that tests nothing fails here. The 30 slowest
+# steps are listed at the end, so each run shows where the suite's time goes.
 test: setup quarto browser
 	$(BIN)/ruff check src tests benchmarks
 	@if [ -x "$(QUARTO)" ]; then echo "make test: Quarto $$($(QUARTO) --version) from $(QUARTO)"; fi
-	$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
+	$(BIN)/python -m pytest --durations=30 $(PYTEST_ARGS); rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; \
 	  exit $$rc
 

@@ -202,29 +202,45 @@ def _die_with_parent() -> None:
         os._exit(1)
 
 
-def _prepare_worker(environment: dict[str, str]) -> None:
-    """Worker start-up: set the kernels' environment (e.g. ``REPORTKIT_ROOT``), and import
+def _prepare_worker(environment: dict[str, str], fast: bool = False) -> None:
+    """Worker start-up: set the kernels' environment (e.g. ``REPORTKIT_ROOT``), start the
+    warmed kernel template (``fast``; it warms up while Papermill imports), and import
     Papermill once, without the slow imports it never uses.
 
-    Only this worker process is affected; each notebook's kernel is a fresh interpreter that
-    inherits the worker's environment.
+    Only this worker process is affected; each notebook's kernel is a fresh process (a new
+    interpreter, or a fork of the template) with the worker's environment.
     """
     os.environ.update(environment)
     _die_with_parent()
+    if fast:
+        from reportkit import kernels
+
+        flags = kernels.kernelspec_flags(KERNEL)
+        if flags is not None:
+            kernels.start_template(flags)
     for name in UNUSED_SLOW_IMPORTS:
         sys.modules.setdefault(name, None)  # None: ``import name`` raises ImportError
     import papermill  # noqa: F401
 
 
-def _kernel_options() -> dict[str, str]:
+def fast_kernels_available() -> bool:
+    """Whether kernels can be forked from a warmed template here (Linux: fork and pidfds),
+    unless ``REPORTKIT_FAST_KERNELS=0`` asks for the standard launch."""
+    return (os.environ.get("REPORTKIT_FAST_KERNELS", "1") != "0"
+            and sys.platform.startswith("linux") and hasattr(os, "pidfd_open"))
+
+
+def _kernel_options(fast: bool = False) -> dict[str, str]:
     """Papermill options for the kernel: IPC channels where available (no TCP port races
-    between notebooks started at once; see ``reportkit.kernels``)."""
+    between notebooks started at once), forked from the warmed template when ``fast`` (see
+    ``reportkit.kernels``)."""
     if os.name != "posix":
         return {}
-    return {"kernel_manager_class": "reportkit.kernels.IpcKernelManager"}
+    manager = "ForkingKernelManager" if fast else "IpcKernelManager"
+    return {"kernel_manager_class": f"reportkit.kernels.{manager}"}
 
 
-def _execute(job: NotebookJob) -> NotebookResult:
+def _execute(job: NotebookJob, fast: bool = False) -> NotebookResult:
     """Run one notebook with Papermill (in a worker process)."""
     import papermill as pm
 
@@ -241,7 +257,7 @@ def _execute(job: NotebookJob) -> NotebookResult:
             cwd=str(job.workdir),
             progress_bar=False,
             log_output=False,
-            **_kernel_options(),
+            **_kernel_options(fast),
         )
     except pm.PapermillExecutionError as exc:
         return NotebookResult(
@@ -268,10 +284,13 @@ def run_all(
     max_workers: int,
     on_done: Callable[[NotebookResult], None] | None = None,
     environment: dict[str, str] | None = None,
+    fast: bool | None = None,
 ) -> list[NotebookResult]:
     """Run every job not in the cache, up to ``max_workers`` at once, each in its own process.
 
     Successful runs are kept in ``cache``; ``reuse=False`` (``--force``) runs every job anyway.
+    ``fast`` forks each kernel from a warmed template (default: where available, see
+    ``fast_kernels_available``); ``fast=False`` starts each the standard way.
 
     Raises ``NotebookError`` naming each failed notebook, the cell, the exception and the
     executed notebook kept for inspection.
@@ -287,13 +306,15 @@ def run_all(
         else:
             pending.append(job)
     if pending:
+        if fast is None:
+            fast = fast_kernels_available()
         context = multiprocessing.get_context("spawn")
         workers = max(1, min(max_workers, len(pending)))
         with ProcessPoolExecutor(
             max_workers=workers, mp_context=context, initializer=_prepare_worker,
-            initargs=(dict(environment or {}),),
+            initargs=(dict(environment or {}), fast),
         ) as pool:
-            futures = {pool.submit(_execute, job): job for job in pending}
+            futures = {pool.submit(_execute, job, fast): job for job in pending}
             for future in as_completed(futures):
                 job = futures[future]
                 try:

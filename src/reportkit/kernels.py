@@ -5,15 +5,35 @@ socket; the kernel binds them again a moment later. When several worker processe
 at once, one can be handed a port another has just picked ("Address already in use", or a
 kernel that never answers). IPC channels are files in a private folder of their own, so
 concurrent kernels cannot collide. Used on POSIX systems only (ZeroMQ has no IPC on Windows).
+
+``ForkingKernelManager`` adds fast start-up: each kernel is forked from a template process that
+has already imported the notebooks' libraries (``reportkit.kernel_template``), one fresh
+process per notebook, and falls back to the standard launch on any failure (Linux only).
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import json
+import logging
+import os
+import select
 import shutil
+import signal
+import socket
+import subprocess
+import sys
 import tempfile
+import time
+from typing import Any
 
+from jupyter_client.connect import KernelConnectionInfo
 from jupyter_client.manager import AsyncKernelManager
+from jupyter_client.provisioning import LocalProvisioner
 from traitlets import default
+
+log = logging.getLogger("reportkit.kernels")
 
 
 class IpcKernelManager(AsyncKernelManager):
@@ -37,3 +57,212 @@ class IpcKernelManager(AsyncKernelManager):
         await super()._async_cleanup_resources(restart=restart)
         if not restart and self._socket_dir:
             shutil.rmtree(self._socket_dir, ignore_errors=True)
+
+
+# --- Fast kernels: forked from a warmed template ---------------------------------------------
+
+TEMPLATE_MODULE = "reportkit.kernel_template"
+TEMPLATE_READY_SECONDS = 120.0
+
+
+class KernelTemplate:
+    """The client end of a ``reportkit.kernel_template`` process: asks it to fork kernels."""
+
+    def __init__(self, flags: tuple[str, ...] = ()) -> None:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.flags = flags
+        self.process = subprocess.Popen(
+            [sys.executable, *flags, "-m", TEMPLATE_MODULE], stdin=theirs,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, close_fds=True,
+        )
+        theirs.close()
+        self.channel = ours
+        self._ready = False
+
+    def wait_ready(self, timeout: float = TEMPLATE_READY_SECONDS) -> None:
+        """Block until the template has warmed up; raises ``OSError`` if it never says so."""
+        if self._ready:
+            return
+        self.channel.settimeout(timeout)
+        try:
+            message = self.channel.recv(64)
+        finally:
+            self.channel.settimeout(None)
+        if message != b"ready":
+            raise ConnectionError(f"the kernel template exited while warming up ({message!r})")
+        self._ready = True
+
+    def fork(self, argv: list[str], cwd: str, env: dict[str, str],
+             streams: tuple[int, int, int]) -> tuple[int, int]:
+        """Fork a kernel running ``ipykernel`` with ``argv``: its pid and a pidfd for it."""
+        self.wait_ready()
+        request = json.dumps({"argv": argv, "cwd": cwd, "env": env}).encode()
+        socket.send_fds(self.channel, [request], list(streams))
+        self.channel.settimeout(TEMPLATE_READY_SECONDS)
+        try:
+            reply, fds, _flags, _addr = socket.recv_fds(self.channel, 4096, 1)
+        finally:
+            self.channel.settimeout(None)
+        if not reply or len(fds) != 1:
+            for fd in fds:
+                os.close(fd)
+            raise ConnectionError("the kernel template did not answer (it has exited)")
+        return int(json.loads(reply)["pid"]), fds[0]
+
+    def close(self) -> None:
+        """Stop the template (the kernels it forked keep running until shut down)."""
+        self.channel.close()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=5)
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+_template: KernelTemplate | None = None
+_template_failed = False
+
+
+def split_kernel_command(cmd: list[str]) -> tuple[tuple[str, ...], list[str]] | None:
+    """``(interpreter flags, kernel arguments)`` of an ipykernel command run by this very
+    interpreter (e.g. ``python -Xfrozen_modules=off -m ipykernel_launcher -f FILE``), or None
+    for any other command (another Python, another kernel): those are never forked."""
+    if not cmd or os.path.abspath(cmd[0]) != os.path.abspath(sys.executable):
+        return None
+    for index in range(1, len(cmd) - 1):
+        if cmd[index:index + 2] == ["-m", "ipykernel_launcher"]:
+            flags = tuple(cmd[1:index])
+            if all(flag.startswith("-X") for flag in flags):
+                return flags, cmd[index + 2:]
+            return None
+    return None
+
+
+def kernelspec_flags(name: str) -> tuple[str, ...] | None:
+    """The interpreter flags of kernel ``name``'s command, or None when it is not forkable."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        argv = KernelSpecManager().get_kernel_spec(name).argv
+    except (NoSuchKernel, OSError, ValueError):
+        return None
+    split = split_kernel_command(argv)
+    return None if split is None else split[0]
+
+
+def start_template(flags: tuple[str, ...] = ()) -> KernelTemplate | None:
+    """Start this process's kernel template (once; None after it has failed)."""
+    global _template, _template_failed
+    if _template is None and not _template_failed:
+        try:
+            _template = KernelTemplate(flags)
+        except OSError as exc:
+            log.warning("no kernel template (%s): kernels start the standard way", exc)
+            _template_failed = True
+    return _template
+
+
+def forget_template() -> None:
+    """Give up the template after a failure: later kernels start the standard way."""
+    global _template, _template_failed
+    if _template is not None:
+        with contextlib.suppress(OSError):
+            _template.close()
+    _template, _template_failed = None, True
+
+
+class ForkedKernel:
+    """A ``Popen``-like handle on a kernel forked by the template (not our child: its pidfd
+    tells when it has exited, and signals go through the pidfd, so a reused pid is never hit).
+    The template collects its exit status, so ``returncode`` is the signal we sent, or 0."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int, pidfd: int) -> None:
+        self.pid = pid
+        self.pidfd = pidfd
+        self.returncode: int | None = None
+        self._signalled = 0
+
+    def poll(self) -> int | None:
+        if self.returncode is None and self.pidfd >= 0:
+            ready, _, _ = select.select([self.pidfd], [], [], 0)
+            if ready:
+                self.returncode = -self._signalled
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(str(self.pid), timeout or 0)
+            time.sleep(0.02)
+        if self.pidfd >= 0:
+            os.close(self.pidfd)
+            self.pidfd = -1
+        return self.returncode or 0
+
+    def send_signal(self, signum: int) -> None:
+        if self.poll() is not None:
+            raise ProcessLookupError(errno.ESRCH, "the kernel has exited")
+        signal.pidfd_send_signal(self.pidfd, signum)
+        self._signalled = signum
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+
+class ForkingProvisioner(LocalProvisioner):
+    """Launches an ipykernel by forking the warmed template, and the standard way (a new
+    interpreter) whenever that is not possible: another kernel command, no template, or any
+    failure of the template."""
+
+    async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> KernelConnectionInfo:
+        split = split_kernel_command(cmd) if hasattr(os, "pidfd_open") else None
+        template = start_template(split[0]) if split is not None else None
+        if template is not None and split is not None and template.flags == split[0]:
+            env = dict(kwargs.get("env") or os.environ)
+            env.setdefault("JPY_PARENT_PID", str(os.getpid()))
+            cwd = str(kwargs.get("cwd") or os.getcwd())
+            stdin = os.open(os.devnull, os.O_RDONLY)
+            try:
+                pid, pidfd = template.fork(split[1], cwd, env, (stdin, _fd(kwargs, "stdout", 1),
+                                                               _fd(kwargs, "stderr", 2)))
+            except (OSError, ValueError, KeyError) as exc:
+                log.warning("the kernel template failed (%s): starting the kernel the "
+                            "standard way", exc)
+                forget_template()
+            else:
+                self.process = ForkedKernel(pid, pidfd)
+                self.pid = self.pgid = pid  # the forked kernel leads a new session
+                self.cwd = cwd
+                return self.connection_info
+            finally:
+                os.close(stdin)
+        return await super().launch_kernel(cmd, **kwargs)
+
+    async def send_signal(self, signum: int) -> None:
+        if isinstance(self.process, ForkedKernel) and self.process.poll() is not None:
+            return  # exited: its process group may be someone else's by now
+        await super().send_signal(signum)
+
+
+def _fd(kwargs: dict[str, Any], name: str, default: int) -> int:
+    """The file descriptor a launch keyword names (a file, a number, or ours by default)."""
+    value = kwargs.get(name)
+    if value is None:
+        return default
+    return value if isinstance(value, int) else value.fileno()
+
+
+class ForkingKernelManager(IpcKernelManager):
+    """``IpcKernelManager`` whose kernels are forked from the warmed template when possible."""
+
+    async def _async_pre_start_kernel(self, **kw: Any) -> tuple[list[str], dict[str, Any]]:
+        if self.provisioner is None:
+            self.provisioner = ForkingProvisioner(
+                kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
+        return await super()._async_pre_start_kernel(**kw)

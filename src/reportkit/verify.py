@@ -100,13 +100,21 @@ def _code_cell_ids(notebook: Path) -> list[str]:
     return [cell.id or "" for _, cell in executed.read(notebook).code_cells()]
 
 
-def nbval_command(notebooks_dir: Path, junit: Path) -> list[str]:
-    """The pytest command that re-executes and compares notebooks (lax mode: check cells)."""
+def nbval_workers(notebooks: int) -> int:
+    """How many notebooks nbval re-executes at once: one per core, at most one per notebook."""
+    return max(1, min(os.cpu_count() or 1, notebooks))
+
+
+def nbval_command(notebooks_dir: Path, junit: Path, workers: int = 1) -> list[str]:
+    """The pytest command that re-executes and compares notebooks (lax mode: check cells).
+    With ``workers`` > 1, pytest-xdist runs that many notebooks at once, each notebook's cells
+    in order in one standard kernel of its own (``--dist loadfile``)."""
+    parallel = ["-n", str(workers), "--dist", "loadfile"] if workers > 1 else []
     return [
         sys.executable, "-m", "pytest", "--nbval-lax", "--nbval-current-env",
         "--nbval-sanitize-with", str(SANITIZE_FILE), "-p", "no:cacheprovider",
         "-o", "addopts=", "-o", "testpaths=", "--rootdir", str(notebooks_dir),
-        "-c", os.devnull, "-vv", f"--junitxml={junit}", str(notebooks_dir),
+        "-c", os.devnull, "-vv", *parallel, f"--junitxml={junit}", str(notebooks_dir),
     ]  # -vv: the full diff of a check cell, so a failure can show the differing rows
 
 
@@ -143,7 +151,8 @@ def check_notebooks(out: Path, root: Path) -> Check:
         shutil.copytree(source, work)
         junit = Path(tmp) / "junit.xml"
         env = {**os.environ, "REPORTKIT_ROOT": str(root), "REPORTKIT_NO_DATA_CACHE": "1"}
-        run = subprocess.run(nbval_command(work, junit), cwd=tmp, env=env, capture_output=True,
+        command = nbval_command(work, junit, nbval_workers(len(notebooks)))
+        run = subprocess.run(command, cwd=tmp, env=env, capture_output=True,
                              text=True)
         if not junit.is_file():
             check.fail(f"nbval did not run: {run.stdout[-2000:]}{run.stderr[-2000:]}")
