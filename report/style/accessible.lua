@@ -53,8 +53,10 @@ local function region(tbl, label)
     label = "Table"
   end
   tbl.classes:insert(WRAPPED)
+  -- Attributes as a list of pairs: a Lua table's order is not fixed, and the HTML must be
+  -- the same bytes from one build to the next.
   return pandoc.Div({ mark_headers(tbl) }, pandoc.Attr("", { "table-region" }, {
-    role = "region", ["aria-label"] = label, tabindex = "0",
+    { "role", "region" }, { "aria-label", label }, { "tabindex", "0" },
   }))
 end
 
@@ -67,7 +69,7 @@ end
 -- (reportkit.css), rather than shrinking its labels to a few pixels.
 local function chart_region(blocks, label)
   return pandoc.Div(blocks, pandoc.Attr("", { "figure-region" }, {
-    role = "region", ["aria-label"] = label ~= "" and label or "Figure", tabindex = "0",
+    { "role", "region" }, { "aria-label", label ~= "" and label or "Figure" }, { "tabindex", "0" },
   }))
 end
 

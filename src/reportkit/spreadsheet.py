@@ -6,6 +6,7 @@ with ONS's ``gptables`` from the open-data files (so its numbers are theirs), an
 
 from __future__ import annotations
 
+import datetime as dt
 import warnings
 import zipfile
 from pathlib import Path
@@ -103,9 +104,14 @@ def write(tables_dir: Path, target: Path, params: config.PeriodParams) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     with warnings.catch_warnings():  # gptables 2.0 uses pandas options pandas 3 deprecates
         warnings.filterwarnings("ignore", module="gptables")
-        gpt.write_workbook(filename=str(target), sheets=sheets, cover=cover,
-                           contentsheet_label=CONTENTS, notes_table=notes,
-                           notesheet_label=NOTES, auto_width=True)
+        book = gpt.produce_workbook(filename=str(target), sheets=sheets, cover=cover,
+                                    contentsheet_label=CONTENTS, notes_table=notes,
+                                    notesheet_label=NOTES, auto_width=True)
+        # The document's title for screen readers, and a fixed creation date (the edition's)
+        # in place of the clock's, so the same data give the same bytes.
+        book.set_properties({"title": f"{params.title}: tables",
+                             "created": dt.datetime.combine(params.publication_date, dt.time())})
+        book.close()
     return target
 
 

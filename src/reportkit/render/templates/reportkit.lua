@@ -52,10 +52,10 @@ local function callout(el)
   if FORMAT:match("html") then
     local head = pandoc.Div({ pandoc.Plain({ pandoc.Strong(title) }) }, { class = "callout-title" })
     local body = pandoc.Div(content, { class = "callout-body" })
-    return pandoc.Div({ head, body }, {
-      class = "callout callout-" .. kind, role = "note",
-      ["aria-label"] = pandoc.utils.stringify(title),
-    })
+    -- Attributes as a list of pairs, in a fixed order (a Lua table's order is not).
+    return pandoc.Div({ head, body }, pandoc.Attr("", { "callout", "callout-" .. kind }, {
+      { "role", "note" }, { "aria-label", pandoc.utils.stringify(title) },
+    }))
   elseif FORMAT:match("typst") then
     local title_typ = pandoc.write(pandoc.Pandoc({ pandoc.Plain(title) }), "typst")
     local blocks = pandoc.Blocks({
