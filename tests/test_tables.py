@@ -112,3 +112,20 @@ def test_open_data_rejects_bad_layouts(tmp_path: Path, kwargs: dict, message: st
         tables.write_open_data(pd.DataFrame({"x": [1]}), arguments.pop("name"), tmp_path,
                                time_period="2020", time_identifier="Calendar year",
                                filters={}, indicators={"x": tables.Indicator("x")}, **arguments)
+
+
+def test_a_table_across_periods_gives_each_row_its_own_period(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"report_period": ["July 2018 to November 2019", "2020"],
+                          "time_period": ["201819", "2020"],
+                          "time_identifier": ["Reporting year", "Calendar year"],
+                          "notifications": [538, 482]})
+    path = tables.write_open_data(frame, "trends", tmp_path, time_period="2020",
+                                  time_identifier="Calendar year",
+                                  filters={"report_period": "Report period"},
+                                  indicators={"notifications": tables.Indicator("Notifications")})
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(r["time_period"], r["time_identifier"]) for r in rows] == [
+        ("201819", "Reporting year"), ("2020", "Calendar year")]
+    assert "time_period" not in {m["col_name"] for m in tables.read_meta(
+        tmp_path / "trends.meta.csv")}

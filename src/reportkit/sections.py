@@ -342,7 +342,8 @@ def regions_open_data(published: pd.DataFrame) -> pd.DataFrame:
 
 def trends(chapter: Chapter, period: str) -> pd.DataFrame:
     """Notifications, deaths and serious harm in ``period`` and each earlier report period
-    with a params file (none overlapping another), in order of start."""
+    with a params file (none overlapping another), in order of start; each row carries its
+    period's open-data ``time_period`` and ``time_identifier`` (``tables.TIME_COLUMNS``)."""
     everyone = {pid: config.load_period(pid) for pid in config.available_periods()}
     chosen = stats.trend_periods(
         {pid: (p.period.start, p.period.end) for pid, p in everyone.items()}, period)
@@ -351,6 +352,7 @@ def trends(chapter: Chapter, period: str) -> pd.DataFrame:
         other = everyone[period_id]
         selected = chapter.in_range(other.period.start, other.period.end)
         rows.append({"Period": other.label, "start": other.period.start,
+                     "time_period": other.time_period, "time_identifier": other.time_identifier,
                      "Months": other.period.months,
                      "Notifications": len(selected),
                      "Deaths": int((selected["outcome"] == "death").sum()),

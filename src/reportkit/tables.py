@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 ENGLAND = ("E92000001", "England")
 GEOGRAPHIC_LEVELS = ("National", "Regional")
+#: The columns that give a row its own period in a table across periods.
+TIME_COLUMNS = ("time_period", "time_identifier")
 
 
 def _cell(value: object) -> str:
@@ -101,7 +103,9 @@ def write_open_data(
     """Write ``<name>.csv`` and ``<name>.meta.csv`` in the EES open-data layout.
 
     ``frame`` holds the filter and indicator columns (already suppressed where the rule asks);
-    regional tables also carry ``region_code`` and ``region_name``. ``defaults`` names the item
+    regional tables also carry ``region_code`` and ``region_name``. A frame with
+    ``time_period`` and ``time_identifier`` columns gives each row its own period; otherwise
+    every row is the report's (``time_period``, ``time_identifier``). ``defaults`` names the item
     the EES table tool selects for a filter without a ``Total`` row (meta ``filter_default``).
     """
     if geographic_level not in GEOGRAPHIC_LEVELS:
@@ -119,8 +123,11 @@ def write_open_data(
     table.insert(0, "country_name", ENGLAND[1])
     table.insert(0, "country_code", ENGLAND[0])
     table.insert(0, "geographic_level", geographic_level)
-    table.insert(0, "time_identifier", time_identifier)
-    table.insert(0, "time_period", time_period)
+    # A table across periods (the trends) carries each row's own period in TIME_COLUMNS.
+    per_row = all(column in frame.columns for column in TIME_COLUMNS)
+    table.insert(0, "time_identifier",
+                 list(frame["time_identifier"]) if per_row else time_identifier)
+    table.insert(0, "time_period", list(frame["time_period"]) if per_row else time_period)
     data_path = out / f"{name}.csv"
     table.to_csv(data_path, index=False, lineterminator="\n")
     meta_path = out / f"{name}.meta.csv"
