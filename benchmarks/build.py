@@ -20,6 +20,8 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from reportkit import manifest as manifest_
+
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 PERIOD = "2020"
@@ -129,9 +131,9 @@ def naive(period: str) -> tuple[float, dict[str, float]]:
     return total, per_notebook
 
 
-def read_manifest(period: str) -> dict:
-    """The published manifest of ``period``."""
-    return json.loads((ROOT / "_output" / period / "manifest.json").read_text(encoding="utf-8"))
+def read_manifest(period: str) -> manifest_.Manifest:
+    """The published manifest of ``period``, through reportkit's one manifest model."""
+    return manifest_.read(ROOT / "_output" / period)
 
 
 def cold_build(period: str, jobs: int, *, fast: bool = True
@@ -142,22 +144,22 @@ def cold_build(period: str, jobs: int, *, fast: bool = True
     seconds = run([tool("reportkit"), "build", "--year", period, "--force", "--jobs", str(jobs)],
                   tool_env(REPORTKIT_FAST_KERNELS="1" if fast else "0"))
     manifest = read_manifest(period)
-    ran = [n for n in manifest["notebooks"] if not n["cached"]]
-    if len(ran) != len(manifest["notebooks"]):
+    ran = [n for n in manifest.notebooks if not n.cached]
+    if len(ran) != len(manifest.notebooks):
         raise SystemExit("the cold build took notebooks from a cache")
-    return seconds, manifest["timings"], {n["name"]: n["seconds"] for n in ran}
+    return seconds, manifest.timings, {n.name: n.seconds for n in ran}
 
 
 def noop_build(period: str, jobs: int) -> float:
     """``reportkit build`` with nothing changed: must publish nothing and execute no notebook."""
-    before = read_manifest(period)["built_at"]
+    before = read_manifest(period).built_at
     cmd = [tool("reportkit"), "build", "--year", period, "--jobs", str(jobs)]
     start = time.perf_counter()
     proc = subprocess.run(cmd, cwd=ROOT, env=tool_env(), capture_output=True, text=True)
     seconds = time.perf_counter() - start
     if proc.returncode != 0 or "up to date" not in proc.stdout:
         raise SystemExit(f"the no-op build did work or failed:\n{proc.stdout}{proc.stderr}")
-    if read_manifest(period)["built_at"] != before:
+    if read_manifest(period).built_at != before:
         raise SystemExit("the no-op build published a new output")
     return seconds
 
