@@ -5,11 +5,10 @@ from the data needs no escaping."""
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from reportkit.gss import SYMBOLS
-from reportkit.screener import TIME_GEOGRAPHY, Finding, data_files
+from reportkit.screener import TIME_GEOGRAPHY, Finding, data_files, read
 
 GUIDANCE_FILE = "data-guidance.txt"
 
@@ -25,15 +24,6 @@ STANDARD_COLUMNS = {
 }
 
 
-def _read(path: Path) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
-    with path.open(newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    meta_path = path.with_name(path.stem + ".meta.csv")
-    with meta_path.open(newline="", encoding="utf-8") as handle:
-        meta = list(csv.DictReader(handle))
-    return rows, meta
-
-
 def _line(text: str) -> str:
     """Text from the data and the meta files on one line."""
     return " ".join(text.split())
@@ -41,7 +31,8 @@ def _line(text: str) -> str:
 
 def file_section(path: Path) -> list[str]:
     """The guidance of one data file: what it holds, then each of its columns."""
-    rows, meta = _read(path)
+    data = read(path)
+    rows, meta = data.rows, data.meta
     filters = [m for m in meta if m["col_type"] == "Filter"]
     indicators = [m for m in meta if m["col_type"] == "Indicator"]
     levels = sorted({r["geographic_level"] for r in rows})
@@ -54,8 +45,7 @@ def file_section(path: Path) -> list[str]:
                      f"{len(rows)} rows."),
         "  Columns:",
     ]
-    header = list(rows[0]) if rows else [m["col_name"] for m in meta]
-    for column in (c for c in header if c in TIME_GEOGRAPHY):
+    for column in (c for c in data.header if c in TIME_GEOGRAPHY):
         lines.append(f"    {column} (standard): {STANDARD_COLUMNS[column]}")
     for m in filters:
         items = list(dict.fromkeys(r[m["col_name"]] for r in rows))

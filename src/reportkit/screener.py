@@ -21,6 +21,7 @@ from typing import Literal
 
 from reportkit.errors import BuildError
 from reportkit.gss import SYMBOLS
+from reportkit.tables import read_meta
 
 Severity = Literal["fail", "warning"]
 
@@ -291,9 +292,7 @@ def read(data_path: Path) -> OpenDataFile:
         reader = csv.DictReader(handle)
         rows = list(reader)
         header = list(reader.fieldnames or [])
-    with meta_path.open(newline="", encoding="utf-8") as handle:
-        meta = list(csv.DictReader(handle))
-    return OpenDataFile(data_path.name, header, rows, meta)
+    return OpenDataFile(data_path.name, header, rows, read_meta(meta_path))
 
 
 def screen(data_path: Path) -> list[Finding]:
