@@ -147,14 +147,15 @@ def check(workbook_path: Path, tables_dir: Path) -> list[str]:
             problems.append(f"{workbook_path.name}, sheet {sheet.title}: merged cells")
         if not isinstance(sheet["A1"].value, str) or not sheet["A1"].value.strip():
             problems.append(f"{workbook_path.name}, sheet {sheet.title}: no title in A1")
-    for index, path in enumerate(data_files(tables_dir), start=1):
+    files = data_files(tables_dir)
+    for index, path in enumerate(files, start=1):
         name = sheet_name(index)
         if name not in book.sheetnames:
             problems.append(f"{workbook_path.name}: no sheet {name} for {path.name}")
             continue
         problems += _compare(book[name], read(path), workbook_path.name)
-    extra = [s for s in book.sheetnames if s not in (COVER, CONTENTS, NOTES)
-             and s not in {sheet_name(i) for i in range(1, len(data_files(tables_dir)) + 1)}]
+    tables = {sheet_name(index) for index in range(1, len(files) + 1)}
+    extra = [s for s in book.sheetnames if s not in (COVER, CONTENTS, NOTES, *tables)]
     problems += [f"{workbook_path.name}: sheet {s} has no open-data file" for s in extra]
     return problems
 
