@@ -75,6 +75,30 @@ def test_kernels_are_forked_and_fresh_for_each_notebook(tmp_path: Path) -> None:
     assert _printed(jobs[1].output) == ["forked True", "False 60 1.5 [] 20"]
 
 
+def test_every_worker_forks_from_the_one_template(tmp_path: Path) -> None:
+    """Two workers at once, one template: both kernels are children of the same process."""
+    parent = "import os\nprint('parent', os.getppid())"
+    jobs = _jobs(tmp_path, _notebook(tmp_path, "a_one", parent),
+                 _notebook(tmp_path, "b_two", parent))
+    results = execute.run_all(jobs, None, max_workers=2, fast=True)
+    assert [r.error for r in results] == [None, None]
+    first, second = (_printed(job.output) for job in jobs)
+    assert first[0] == second[0] == "forked True"
+    assert first[1] == second[1]
+
+
+def test_a_template_still_warming_up_is_stopped_at_once() -> None:
+    """A build whose data fail validation closes the template while it is importing."""
+    import time
+
+    server = kernels.start_server(execute.KERNEL)
+    assert server is not None
+    started = time.perf_counter()
+    server.close()
+    assert time.perf_counter() - started < 2
+    assert server.process.poll() is not None
+
+
 def test_standard_path_does_not_fork(tmp_path: Path) -> None:
     jobs = _jobs(tmp_path, _notebook(tmp_path, "plain"))
     execute.run_all(jobs, None, max_workers=1, fast=False)

@@ -16,8 +16,12 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import BrokenExecutor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reportkit.errors import NotebookError
+
+if TYPE_CHECKING:
+    from reportkit.kernels import TemplateServer
 
 log = logging.getLogger("reportkit.execute")
 KERNEL = "python3"
@@ -36,12 +40,6 @@ def sha256_file(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def library_files(package_dir: Path | None = None) -> list[Path]:
-    """The reportkit library sources a notebook may run (every ``.py`` of the package)."""
-    base = package_dir or Path(__file__).resolve().parent
-    return sorted(p for p in base.rglob("*.py") if "__pycache__" not in p.parts)
 
 
 @dataclass(frozen=True)
@@ -69,6 +67,7 @@ class NotebookResult:
     key: str
     error: str | None = None
     failed_cell: int | None = None
+    kept: bool = True  # on failure: whether the executed notebook was written
 
 
 def job_key(notebook_hash: str, parameters: dict, inputs_hash: str) -> str:
@@ -120,6 +119,11 @@ class Cache:
         """Where each file of an entry goes when it is used for ``job``."""
         return {rel: job.output if rel == "notebook.ipynb" else job.workdir / rel
                 for rel in files}
+
+    def has(self, job: NotebookJob) -> bool:
+        """Whether an entry is recorded for ``job``'s key (its files are checked by ``get``)."""
+        record = self._record(self._entry(job.name))
+        return record is not None and record["key"] == job.key
 
     def get(self, job: NotebookJob) -> bool:
         """Copy a checked cached run of ``job`` into place; False when there is none for its
@@ -202,22 +206,16 @@ def _die_with_parent() -> None:
         os._exit(1)
 
 
-def _prepare_worker(environment: dict[str, str], fast: bool = False) -> None:
-    """Worker start-up: set the kernels' environment (e.g. ``REPORTKIT_ROOT``), start the
-    warmed kernel template (``fast``; it warms up while Papermill imports), and import
-    Papermill once, without the slow imports it never uses.
+def _prepare_worker(environment: dict[str, str]) -> None:
+    """Worker start-up: set the kernels' environment (e.g. ``REPORTKIT_ROOT``, and where the
+    build's kernel template listens) and import Papermill once, without the slow imports it
+    never uses.
 
     Only this worker process is affected; each notebook's kernel is a fresh process (a new
     interpreter, or a fork of the template) with the worker's environment.
     """
     os.environ.update(environment)
     _die_with_parent()
-    if fast:
-        from reportkit import kernels
-
-        flags = kernels.kernelspec_flags(KERNEL)
-        if flags is not None:
-            kernels.start_template(flags)
     for name in UNUSED_SLOW_IMPORTS:
         sys.modules.setdefault(name, None)  # None: ``import name`` raises ImportError
     import papermill  # noqa: F401
@@ -228,6 +226,20 @@ def fast_kernels_available() -> bool:
     unless ``REPORTKIT_FAST_KERNELS=0`` asks for the standard launch."""
     return (os.environ.get("REPORTKIT_FAST_KERNELS", "1") != "0"
             and sys.platform.startswith("linux") and hasattr(os, "pidfd_open"))
+
+
+def start_template(jobs: Sequence[NotebookJob], cache: Cache | None, *,
+                   reuse: bool = True) -> TemplateServer | None:
+    """The kernel template for a run of ``jobs``, started now so that it warms up while the
+    caller does other work (pass it to ``run_all``, then close it); None when every job is in
+    the cache or fast kernels are off or unavailable."""
+    if not fast_kernels_available():
+        return None
+    if reuse and cache is not None and all(cache.has(job) for job in jobs):
+        return None
+    from reportkit import kernels
+
+    return kernels.start_server(KERNEL)
 
 
 def _kernel_options(fast: bool = False) -> dict[str, str]:
@@ -257,6 +269,9 @@ def _execute(job: NotebookJob, fast: bool = False) -> NotebookResult:
             cwd=str(job.workdir),
             progress_bar=False,
             log_output=False,
+            # Written once, when the notebook ends or fails, not before and after every cell
+            # (each save serialises and validates the whole notebook: ~1 s per notebook here).
+            request_save_on_cell_execute=False,
             **_kernel_options(fast),
         )
     except pm.PapermillExecutionError as exc:
@@ -271,9 +286,34 @@ def _execute(job: NotebookJob, fast: bool = False) -> NotebookResult:
     except Exception as exc:  # kernel died, notebook unreadable: still one named failure
         return NotebookResult(
             job.name, time.perf_counter() - start, cached=False, key=job.key,
-            error=f"{type(exc).__name__}: {exc}",
+            error=f"{type(exc).__name__}: {exc}", kept=job.output.is_file(),
         )
     return NotebookResult(job.name, time.perf_counter() - start, cached=False, key=job.key)
+
+
+def _run_pending(pending: list[NotebookJob], cache: Cache | None,
+                 results: list[NotebookResult], max_workers: int,
+                 environment: dict[str, str], fast: bool,
+                 on_done: Callable[[NotebookResult], None] | None) -> None:
+    """Run ``pending`` in a pool of worker processes, appending each result as it ends."""
+    context = multiprocessing.get_context("spawn")
+    workers = max(1, min(max_workers, len(pending)))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                             initializer=_prepare_worker, initargs=(environment,)) as pool:
+        futures = {pool.submit(_execute, job, fast): job for job in pending}
+        for future in as_completed(futures):
+            job = futures[future]
+            try:
+                result = future.result()
+            except BrokenExecutor as exc:  # the worker was killed (out of memory, signal)
+                result = NotebookResult(job.name, 0.0, cached=False, key=job.key,
+                                        error=f"its worker process died ({exc})",
+                                        kept=job.output.is_file())
+            if result.error is None and cache is not None:
+                cache.put(job)
+            results.append(result)
+            if on_done:
+                on_done(result)
 
 
 def run_all(
@@ -285,12 +325,15 @@ def run_all(
     on_done: Callable[[NotebookResult], None] | None = None,
     environment: dict[str, str] | None = None,
     fast: bool | None = None,
+    template: TemplateServer | None = None,
 ) -> list[NotebookResult]:
     """Run every job not in the cache, up to ``max_workers`` at once, each in its own process.
 
     Successful runs are kept in ``cache``; ``reuse=False`` (``--force``) runs every job anyway.
     ``fast`` forks each kernel from a warmed template (default: where available, see
-    ``fast_kernels_available``); ``fast=False`` starts each the standard way.
+    ``fast_kernels_available``): ``template``, the build's, started early so that it warms up
+    while the build validates, or else one started here; ``fast=False`` starts each kernel the
+    standard way.
 
     Raises ``NotebookError`` naming each failed notebook, the cell, the exception and the
     executed notebook kept for inspection.
@@ -308,35 +351,30 @@ def run_all(
     if pending:
         if fast is None:
             fast = fast_kernels_available()
-        context = multiprocessing.get_context("spawn")
-        workers = max(1, min(max_workers, len(pending)))
-        with ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=_prepare_worker,
-            initargs=(dict(environment or {}), fast),
-        ) as pool:
-            futures = {pool.submit(_execute, job, fast): job for job in pending}
-            for future in as_completed(futures):
-                job = futures[future]
-                try:
-                    result = future.result()
-                except BrokenExecutor as exc:  # the worker was killed (out of memory, signal)
-                    result = NotebookResult(job.name, 0.0, cached=False, key=job.key,
-                                            error=f"its worker process died ({exc})")
-                if result.error is None and cache is not None:
-                    cache.put(job)
-                results.append(result)
-                if on_done:
-                    on_done(result)
+        with contextlib.ExitStack() as stack:
+            if fast and template is None:
+                from reportkit import kernels
+
+                template = kernels.start_server(KERNEL)
+                if template is not None:
+                    stack.enter_context(template)
+            worker_env = dict(environment or {})
+            if fast and template is not None:
+                worker_env.update(template.environment())
+            _run_pending(pending, cache, results, max_workers, worker_env, fast, on_done)
+
     failures = [r for r in results if r.error]
     if failures:
         by_name = {job.name: job for job in jobs}
         lines = []
         for failure in sorted(failures, key=lambda r: r.name):
             cell = f"cell {failure.failed_cell}" if failure.failed_cell else "a cell"
-            lines.append(
-                f"notebook {failure.name}.ipynb failed in {cell}: {failure.error}\n"
-                f"    executed notebook kept for inspection: {by_name[failure.name].output}"
-            )
+            where = by_name[failure.name].output
+            kept = (f"executed notebook kept for inspection: {where}" if failure.kept else
+                    f"its kernel stopped before the executed notebook was written ({where}); "
+                    f"the kernel's log is {by_name[failure.name].workdir / 'kernel.log'}")
+            lines.append(f"notebook {failure.name}.ipynb failed in {cell}: {failure.error}\n"
+                         f"    {kept}")
         raise NotebookError("\n".join(lines))
     order = {job.name: i for i, job in enumerate(jobs)}
     return sorted(results, key=lambda r: order[r.name])

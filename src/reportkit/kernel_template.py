@@ -1,12 +1,15 @@
 """A warmed template process that forks one fresh IPython kernel per request.
 
-Started by ``reportkit.kernels.KernelTemplate`` (``python -m reportkit.kernel_template``), it
-pays once what every chapter kernel would pay on its own: the imports of ipykernel, pandas,
-matplotlib, seaborn, scipy.stats and reportkit, and matplotlib's font list. Each request (over
-the Unix socket on its standard input) names a kernel command line, a working folder, an
-environment and the three standard streams (passed as file descriptors); the template forks,
-and the child becomes that kernel: a new process with fresh module state from the template's
-clean imports, never reused for a second notebook.
+Started once per build by ``reportkit.kernels.TemplateServer`` (``python -m
+reportkit.kernel_template --listen-fd N``), it pays once what every chapter kernel would pay on
+its own: the imports of ipykernel, pandas, matplotlib, seaborn, scipy.stats and reportkit, and
+matplotlib's font list. Every worker process of the build connects to its listening Unix socket
+(inherited as file descriptor N) and is answered ``ready`` once the template has warmed up.
+Each request names a kernel command line, a working folder, an environment and the three
+standard streams (passed as file descriptors); the template forks, and the child becomes that
+kernel: a new process with fresh module state from the template's clean imports, never reused
+for a second notebook. The template exits when the socket on its standard input (the build's
+end) closes.
 
 The template runs no notebook code itself, and stays single-threaded so that fork is safe.
 """
@@ -19,6 +22,7 @@ import ctypes
 import importlib
 import json
 import os
+import selectors
 import signal
 import socket
 import sys
@@ -31,6 +35,11 @@ WARM_IMPORTS = (
     "matplotlib.backends.backend_agg", "seaborn", "scipy.stats", "reportkit",
     "reportkit.chapter", "reportkit.charts", "reportkit.codes", "reportkit.config",
     "reportkit.disclosure", "reportkit.facts", "reportkit.stats", "reportkit.tables",
+    # What ipykernel itself imports as a kernel starts: its debugger (debugpy), IPython's
+    # history (sqlite3), tornado's queues. Imported only: no thread or socket is started.
+    "ipykernel.debugger", "IPython.core.debugger", "IPython.core.completerlib",
+    "IPython.core.oinspect", "IPython.extensions.storemagic", "sqlite3", "tornado.queues",
+    "tornado.platform.asyncio",
 )
 #: The backend ipykernel gives matplotlib when MPLBACKEND is unset (IPKernelApp.init_gui_pylab).
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
@@ -77,10 +86,14 @@ def warm() -> None:
     font_manager._get_font.cache_clear()
 
 
-def _run_kernel(request: dict, fds: list[int]) -> None:
-    """In the forked child: become the kernel the request describes (never returns)."""
+def _run_kernel(request: dict, fds: list[int], sockets: list[socket.socket]) -> None:
+    """In the forked child: become the kernel the request describes (never returns). The
+    template's sockets are closed first: a kernel holding one would keep a worker waiting on a
+    template that has died."""
     code = 1
     try:
+        for held in sockets:
+            held.close()
         _die_with()
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         signal.pthread_sigmask(signal.SIG_SETMASK, set())
@@ -122,40 +135,72 @@ def _reap(_signum: int, _frame: object) -> None:
             pass
 
 
-def serve(channel: socket.socket) -> None:
-    """Answer fork requests until the other end closes the channel."""
-    signal.signal(signal.SIGCHLD, _reap)
-    while True:
-        message, fds, _flags, _addr = socket.recv_fds(channel, 1 << 20, MAX_FDS)
-        if not message:
-            return
+def _fork_kernel(connection: socket.socket, sockets: list[socket.socket]) -> bool:
+    """Answer one fork request on ``connection``; False when the worker has hung up."""
+    message, fds, _flags, _addr = socket.recv_fds(connection, 1 << 20, MAX_FDS)
+    if not message:
+        return False
+    try:
         request = json.loads(message)
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})
         try:
             pid = os.fork()
             if pid == 0:
-                channel.close()
-                _run_kernel(request, fds)
+                _run_kernel(request, fds, sockets)
             pidfd = os.pidfd_open(pid)
         finally:
             signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})
-            for fd in fds:
-                os.close(fd)
-        reply = json.dumps({"pid": pid}).encode()
-        channel.sendmsg([reply], [(socket.SOL_SOCKET, socket.SCM_RIGHTS,
-                                   array.array("i", [pidfd]))])
-        os.close(pidfd)
+    finally:
+        for fd in fds:
+            os.close(fd)
+    reply = json.dumps({"pid": pid}).encode()
+    connection.sendmsg([reply], [(socket.SOL_SOCKET, socket.SCM_RIGHTS,
+                                  array.array("i", [pidfd]))])
+    os.close(pidfd)
+    return True
+
+
+def serve(control: socket.socket, listener: socket.socket) -> None:
+    """Greet each worker that connects to ``listener`` with ``ready`` and answer its fork
+    requests, one at a time (single-threaded), until the build closes ``control``."""
+    signal.signal(signal.SIGCHLD, _reap)
+    selector = selectors.DefaultSelector()
+    selector.register(control, selectors.EVENT_READ)
+    selector.register(listener, selectors.EVENT_READ)
+    sockets = [control, listener]
+    while True:
+        for key, _events in selector.select():
+            held = key.fileobj
+            if held is control:
+                if not control.recv(64):
+                    return
+            elif held is listener:
+                connection, _ = listener.accept()
+                connection.sendall(b"ready")
+                selector.register(connection, selectors.EVENT_READ)
+                sockets.append(connection)
+            else:
+                ok = False
+                with contextlib.suppress(OSError, ValueError, KeyError):
+                    ok = _fork_kernel(held, sockets)
+                if not ok:  # the worker hung up, or sent what is not a request
+                    selector.unregister(held)
+                    sockets.remove(held)
+                    held.close()
 
 
 def main() -> None:
-    """Warm up, say so, then serve requests on the socket passed as standard input."""
+    """Warm up, then serve the workers that connect to the listening socket whose file
+    descriptor follows ``--listen-fd``, until the socket on standard input closes."""
     _die_with()
-    channel = socket.socket(fileno=os.dup(0))
+    if len(sys.argv) != 3 or sys.argv[1] != "--listen-fd":
+        raise SystemExit("usage: python -m reportkit.kernel_template --listen-fd N")
+    listener = socket.socket(fileno=int(sys.argv[2]))
+    control = socket.socket(fileno=os.dup(0))
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
     warm()
-    channel.sendall(b"ready")
-    serve(channel)
+    serve(control, listener)
 
 
 if __name__ == "__main__":
