@@ -14,7 +14,7 @@ import shutil
 import sys
 import time
 from collections.abc import Callable
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
@@ -22,10 +22,9 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from reportkit import config, execute, facts, guidance, lint, reads, screener, spreadsheet, stats
+from reportkit import config, current, execute, reads
 from reportkit import manifest as manifest_
 from reportkit import publish as publish_
-from reportkit.chapter import load_dataset
 from reportkit.errors import (
     BuildError,
     BuildLockedError,
@@ -34,14 +33,18 @@ from reportkit.errors import (
     UserError,
     describe_os_error,
 )
+from reportkit.inputs import (  # noqa: F401 - NOTEBOOK_GLOB: re-exported
+    NOTEBOOK_GLOB,
+    library_files,
+    notebook_sources,
+    params_files,
+    reference_files,
+    report_sources,
+)
 from reportkit.paths import cache_dir, output_dir, project_root
-from reportkit.published import published_dir
-from reportkit.reference import check_population
-from reportkit.render import render, resolve_engine
-from reportkit.render.staging import stage_project as stage
+from reportkit.render import resolve_engine
 
 log = logging.getLogger("reportkit.build")
-NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
 VERSIONED_PACKAGES = (
     "reportkit", "papermill", "nbclient", "ipykernel", "pandas", "numpy", "scipy", "matplotlib",
     "seaborn", "pandera", "pydantic", "holidays", "nbval", "pypandoc-binary", "typst",
@@ -80,25 +83,13 @@ def copy_project(source: Path, target: Path) -> Path:
 
 
 
-def notebook_sources(root: Path) -> list[Path]:
-    """The chapter notebooks, in chapter order."""
-    return sorted((root / "notebooks").glob(NOTEBOOK_GLOB))
-
-
-def params_files(root: Path) -> list[Path]:
-    """Every params file: the trends chapter reads them all (``config.available_periods``)."""
-    return sorted((root / "params").glob("*.yml"))
-
-
 def data_inputs(params: config.PeriodParams, params_file: Path, root: Path) -> list[Path]:
     """Every file a notebook reads: every period's params, the data, code lists, reference
     tables. A notebook's key covers them all, so another period's new or edited params file
     makes the trends chapter run again."""
     files = params_files(root)
     files += [params.data_path(n, root) for n in ("notifications", "children", "population")]
-    files += sorted((root / "data" / "codes").glob("*.csv"))
-    files += sorted(published_dir(root).glob("*.yml"))  # which comparisons were published
-    return files
+    return files + reference_files(root)
 
 
 def check_other_params(root: Path) -> None:
@@ -110,13 +101,6 @@ def check_other_params(root: Path) -> None:
                             f"({config.PERIOD_ID_FORMS}, as its key 'id'); rename it, or move "
                             "it out of params/")
         config.load(path, root)
-
-
-def report_sources(root: Path) -> list[Path]:
-    """The narrative and the Quarto project file."""
-    files = [root / "_quarto.yml"]
-    files += sorted(p for p in (root / "report").rglob("*") if p.is_file())
-    return files
 
 
 def _combine(paths: list[Path], hashes: dict[Path, str]) -> str:
@@ -146,6 +130,7 @@ class Plan:
     build_key: str
     engine: str
     input_hashes: dict[str, str]
+    file_hashes: dict[str, str]  # absolute path: SHA-256 of every file the keys cover
 
 
 def plan(period: str, root: Path, engine: str = "auto") -> Plan:
@@ -157,7 +142,7 @@ def plan(period: str, root: Path, engine: str = "auto") -> Plan:
     if not notebooks:
         raise UserError(f"no notebooks found in {root / 'notebooks'}")
     inputs = data_inputs(params, params_file, root)
-    library = execute.library_files()
+    library = library_files()
     report = report_sources(root)
     hashes = {path: execute.sha256_file(path) for path in inputs + library + notebooks + report}
     inputs_hash = _combine(inputs + library, hashes)
@@ -174,7 +159,7 @@ def plan(period: str, root: Path, engine: str = "auto") -> Plan:
         for p in inputs + notebooks + report
     }
     return Plan(period, params, params_file, root, notebooks, job_keys, digest.hexdigest(),
-                resolved, input_hashes)
+                resolved, input_hashes, {str(path): digest for path, digest in hashes.items()})
 
 
 def is_up_to_date(plan_: Plan, out: Path) -> bool:
@@ -200,7 +185,7 @@ def is_up_to_date(plan_: Plan, out: Path) -> bool:
 def period_lock(out: Path):
     """Refuse a second build of the same period while one runs; once the lock is held, repair
     an interrupted publish of the period (``publish.recover``) before anything else."""
-    lock_path = out.parent / f".{out.name}.lock"
+    lock_path = publish_.lock_path(out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         lock = FileLock(str(lock_path))
@@ -258,6 +243,10 @@ def keep_failed(staging: Path, out: Path) -> Path | None:
 def validate_data(plan_: Plan) -> None:
     """Step 1: validate the data (priming the notebooks' data cache) and check that the period
     and every comparison range have notifications."""
+    from reportkit import stats
+    from reportkit.chapter import load_dataset
+    from reportkit.reference import check_population
+
     notifications_file = plan_.params.data_path("notifications", plan_.root)
     dataset = load_dataset(notifications_file, plan_.params.data_path("children", plan_.root),
                            root=plan_.root)
@@ -276,9 +265,8 @@ def validate_data(plan_: Plan) -> None:
             )
 
 
-def execute_notebooks(plan_: Plan, staging: Path, *, jobs: int, force: bool, on_done) -> list:
-    """Step 2: run every notebook whose inputs changed (Papermill, one process each)."""
-    cache = execute.Cache(cache_dir(plan_.root) / plan_.period)
+def notebook_jobs(plan_: Plan, staging: Path) -> list[execute.NotebookJob]:
+    """The notebooks to run into ``staging``, the longest of the last build first."""
     parameters = notebook_parameters(plan_.period)
     job_list = [
         execute.NotebookJob(
@@ -292,9 +280,24 @@ def execute_notebooks(plan_: Plan, staging: Path, *, jobs: int, force: bool, on_
     ]
     previous = _last_seconds(output_dir(plan_.period, plan_.root))
     job_list.sort(key=lambda job: -previous.get(job.name, 0.0))  # longest first (stable)
+    return job_list
+
+
+def notebook_cache(plan_: Plan) -> execute.Cache:
+    """The period's cache of notebook runs."""
+    return execute.Cache(cache_dir(plan_.root) / plan_.period)
+
+
+def execute_notebooks(plan_: Plan, staging: Path, *, jobs: int, force: bool, on_done,
+                      template=None) -> list:
+    """Step 2: run every notebook whose inputs changed (Papermill, one process each; kernels
+    forked from ``template`` when given)."""
+    cache = notebook_cache(plan_)
+    job_list = notebook_jobs(plan_, staging)
     results = execute.run_all(job_list, cache, reuse=not force, max_workers=jobs,
                               on_done=on_done, environment={"REPORTKIT_ROOT": str(plan_.root),
-                                                            reads.ENV: str(plan_.root)})
+                                                            reads.ENV: str(plan_.root)},
+                              template=template)
     check_reads(plan_, job_list, [r for r in results if not r.cached], cache.folder)
     return sorted(results, key=lambda result: result.name)
 
@@ -305,7 +308,7 @@ def check_reads(plan_: Plan, jobs: list[execute.NotebookJob], executed: list,
     run is dropped from the cache and the build fails (a change to that file would go
     unnoticed)."""
     covered = [*data_inputs(plan_.params, plan_.params_file, plan_.root), *plan_.notebooks,
-               *execute.library_files()]
+               *library_files()]
     by_name = {job.name: job for job in jobs}
     problems = []
     for result in executed:
@@ -332,6 +335,8 @@ def _last_seconds(out: Path) -> dict[str, float]:
 def gather_tables(staging: Path) -> list[Path]:
     """Step 3: move each notebook's open-data tables into ``tables/``, screen them with the EES
     screener's rules (a broken rule fails the build) and write their data guidance."""
+    from reportkit import guidance, screener
+
     tables = staging / "tables"
     tables.mkdir(exist_ok=True)
     for produced in sorted((staging / "_work").glob(f"*/{execute.TABLES}/*.csv")):
@@ -346,6 +351,8 @@ def gather_tables(staging: Path) -> list[Path]:
 
 def collect_facts(plan_: Plan, staging: Path) -> dict:
     """Step 4: gather the facts of the executed notebooks into facts.json and _variables.yml."""
+    from reportkit import facts
+
     collected = facts.collect(sorted((staging / "notebooks").glob("*.ipynb")))
     facts.write_json(collected, staging / "facts.json")
     facts.write_variables(collected, staging / "_variables.yml")
@@ -355,6 +362,9 @@ def collect_facts(plan_: Plan, staging: Path) -> dict:
 def stage_project(plan_: Plan, build_dir: Path, target: Path | None = None) -> Path:
     """The Quarto project of the build in ``build_dir`` (its facts and executed notebooks), in
     ``target`` (default: ``build_dir/_project``); see ``reportkit.render.staging``."""
+    from reportkit import facts
+    from reportkit.render.staging import stage_project as stage
+
     published = facts.read_json(build_dir / "facts.json")
     return stage(plan_.root, target or build_dir / "_project",
                  facts_display={name: fact.display for name, fact in published.items()},
@@ -383,11 +393,15 @@ def stage_build(period: str, target: Path, *, root: Path | None = None) -> Path:
 
 def lint_report(plan_: Plan) -> None:
     """No typed number in the narrative (checked before any notebook runs)."""
+    from reportkit import lint
+
     lint.check_narrative(plan_.root)
 
 
 def render_documents(plan_: Plan, staging: Path, engine: str):
     """Step 6: render the annual report and the executive summary."""
+    from reportkit.render import render
+
     project = stage_project(plan_, staging)
     result = render(project, staging, engine=engine)
     shutil.rmtree(project, ignore_errors=True)
@@ -459,56 +473,74 @@ def build(
     result = BuildResult(period=period, output=out, engine=the_plan.engine)
     with period_lock(out):
         if not force and is_up_to_date(the_plan, out):
+            current.write_record(period, root, the_plan.engine, the_plan.file_hashes)
             result.up_to_date = True
             result.seconds = time.perf_counter() - started
             return result
-        timings: dict[str, float] = {}
-        mark = time.perf_counter()
-        step("validating data and checking the narrative")
-        validate_data(the_plan)  # bad input is refused before a staging folder exists
-        lint_report(the_plan)
-        timings["validate"] = time.perf_counter() - mark
         staging = publish_.staging_dir(out)
-        try:
-            shutil.rmtree(staging, ignore_errors=True)
-            staging.mkdir(parents=True)
-            mark = time.perf_counter()
-            step(f"executing {len(the_plan.notebooks)} notebooks")
-            result.notebooks = execute_notebooks(
-                the_plan, staging, jobs=jobs or os.cpu_count() or 1, force=force,
-                on_done=on_notebook,
-            )
-            timings["execute"] = time.perf_counter() - mark
+        # The kernel template warms up (imports, fonts) while the data are validated.
+        template = execute.start_template(notebook_jobs(the_plan, staging),
+                                          notebook_cache(the_plan), reuse=not force)
+        with template if template is not None else nullcontext():
+            return _build_steps(the_plan, result, staging, started, jobs=jobs, force=force,
+                                engine=engine, on_notebook=on_notebook, step=step,
+                                template=template)
 
-            mark = time.perf_counter()
-            step("collecting facts and open-data tables")
-            gather_tables(staging)
-            spreadsheet.write(staging / "tables", staging / spreadsheet.SPREADSHEET,
-                              the_plan.params)
-            result.facts = len(collect_facts(the_plan, staging))
-            timings["facts"] = time.perf_counter() - mark
 
-            mark = time.perf_counter()
-            step("rendering the report")
-            rendered = render_documents(the_plan, staging, engine)
-            result.engine = rendered.engine
-            result.documents = [out / Path(p).name for p in rendered.outputs]
-            timings["render"] = time.perf_counter() - mark
-            timings["total"] = time.perf_counter() - started
-            write_manifest(the_plan, staging, result, timings, rendered)
-        except NotebookError as exc:
-            failed = keep_failed(staging, out)
-            message = str(exc).replace(str(staging), str(failed)) if failed else str(exc)
-            raise NotebookError(message) from None
-        except OSError as exc:
-            keep_failed(staging, out)
-            raise StorageError(
-                describe_os_error(exc, f"cannot build {period}")
-                + f". Nothing was published: {out} is the last good output") from None
-        except BaseException:
-            keep_failed(staging, out)
-            raise
-        publish(staging, out)
+def _build_steps(the_plan: Plan, result: BuildResult, staging: Path, started: float, *,
+                 jobs: int | None, force: bool, engine: str, on_notebook, step,
+                 template) -> BuildResult:
+    """Validate, execute, collect, render and publish (``build``, under the period's lock)."""
+    period, out = the_plan.period, result.output
+    timings: dict[str, float] = {}
+    mark = time.perf_counter()
+    step("validating data and checking the narrative")
+    validate_data(the_plan)  # bad input is refused before a staging folder exists
+    lint_report(the_plan)
+    timings["validate"] = time.perf_counter() - mark
+    try:
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        mark = time.perf_counter()
+        step(f"executing {len(the_plan.notebooks)} notebooks")
+        result.notebooks = execute_notebooks(
+            the_plan, staging, jobs=jobs or os.cpu_count() or 1, force=force,
+            on_done=on_notebook, template=template,
+        )
+        timings["execute"] = time.perf_counter() - mark
+
+        mark = time.perf_counter()
+        step("collecting facts and open-data tables")
+        gather_tables(staging)
+        from reportkit import spreadsheet
+
+        spreadsheet.write(staging / "tables", staging / spreadsheet.SPREADSHEET,
+                          the_plan.params)
+        result.facts = len(collect_facts(the_plan, staging))
+        timings["facts"] = time.perf_counter() - mark
+
+        mark = time.perf_counter()
+        step("rendering the report")
+        rendered = render_documents(the_plan, staging, engine)
+        result.engine = rendered.engine
+        result.documents = [out / Path(p).name for p in rendered.outputs]
+        timings["render"] = time.perf_counter() - mark
+        timings["total"] = time.perf_counter() - started
+        write_manifest(the_plan, staging, result, timings, rendered)
+    except NotebookError as exc:
+        failed = keep_failed(staging, out)
+        message = str(exc).replace(str(staging), str(failed)) if failed else str(exc)
+        raise NotebookError(message) from None
+    except OSError as exc:
+        keep_failed(staging, out)
+        raise StorageError(
+            describe_os_error(exc, f"cannot build {period}")
+            + f". Nothing was published: {out} is the last good output") from None
+    except BaseException:
+        keep_failed(staging, out)
+        raise
+    publish(staging, out)
+    current.write_record(period, the_plan.root, the_plan.engine, the_plan.file_hashes)
     result.seconds = time.perf_counter() - started
     return result
 

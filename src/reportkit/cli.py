@@ -22,8 +22,8 @@ EXIT_HELP = """exit codes:
 
 def _period_id(text: str) -> str:
     """A period id, checked before anything touches the disk (argparse reports the error)."""
-    from reportkit.config import check_period_id
     from reportkit.errors import ParamsError
+    from reportkit.period_ids import check_period_id
 
     try:
         return check_period_id(text)
@@ -157,11 +157,20 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    import time
+
+    from reportkit.current import is_current
+    from reportkit.paths import output_dir, project_root
+
+    started = time.perf_counter()
+    if not args.force and is_current(args.period, project_root(), args.engine):
+        print(f"{args.period}: up to date, nothing to do ({output_dir(args.period)}, "
+              f"{time.perf_counter() - started:.2f} s)")
+        return 0
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from reportkit.build import build, notebook_sources
-    from reportkit.paths import project_root
 
     console = Console(stderr=True)
     total = len(notebook_sources(project_root()))

@@ -6,7 +6,6 @@ A new period needs a new params file and new data rows, never a code change.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -25,13 +24,17 @@ from pydantic import (
 
 from reportkit.errors import ParamsError
 from reportkit.paths import params_dir, project_root
+from reportkit.period_ids import (  # noqa: F401 - the period-id rules, re-exported
+    PERIOD_ID_FORMS,
+    PERIOD_ID_PATTERN,
+    available_periods,
+    check_period_id,
+    is_period_id,
+)
 
 #: A period id, also the name of its params file and output folder: ``YYYY`` (a calendar year),
 #: ``YYYY-YY`` (a financial or reporting year starting in ``YYYY``) or ``YYYY-MM-to-YYYY-MM``
 #: (any other span, such as a half-year: ``2023-04-to-2023-09``, its first and last months).
-PERIOD_ID_PATTERN = r"^[0-9]{4}(-[0-9]{2})?$|^[0-9]{4}-(0[1-9]|1[0-2])-to-[0-9]{4}-(0[1-9]|1[0-2])$"
-#: How an error message names the id forms.
-PERIOD_ID_FORMS = "YYYY, YYYY-YY or YYYY-MM-to-YYYY-MM"
 #: No report period or comparison range may start before the Panel's start (the data's start).
 EARLIEST_DATE = dt.date(2018, 7, 1)
 
@@ -267,25 +270,6 @@ def load(path: Path, root: Path | None = None, *, check_files: bool = True) -> P
     return params
 
 
-def is_period_id(text: object) -> bool:
-    """True for a period id: ``YYYY``, ``YYYY-YY`` or ``YYYY-MM-to-YYYY-MM``."""
-    return isinstance(text, str) and re.fullmatch(PERIOD_ID_PATTERN, text) is not None
-
-
-def check_period_id(period: str, root: Path | None = None) -> str:
-    """``period`` if it is a period id (see ``PERIOD_ID_PATTERN``), else a ``ParamsError``.
-
-    Checked before anything touches the disk: the id names files and folders.
-    """
-    if not is_period_id(period):
-        known = ", ".join(available_periods(root)) or "none"
-        raise ParamsError(
-            f"{period!r} is not a period id: use {PERIOD_ID_FORMS}, the name of a params/<id>.yml "
-            f"file without its folder or extension (known periods: {known})"
-        )
-    return period
-
-
 def params_path(period: str, root: Path | None = None) -> Path:
     """The params file of ``period`` (e.g. ``2020`` -> ``params/2020.yml``)."""
     return params_dir(root) / f"{check_period_id(period, root)}.yml"
@@ -300,6 +284,3 @@ def load_period(period: str, root: Path | None = None) -> PeriodParams:
     return load(path, root)
 
 
-def available_periods(root: Path | None = None) -> list[str]:
-    """The periods with a params file, in order."""
-    return sorted(p.stem for p in params_dir(root).glob("*.yml") if is_period_id(p.stem))

@@ -13,9 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from reportkit.errors import UserError, describe_validation_error
-
-#: The manifest's file name in an output folder.
-MANIFEST = "manifest.json"
+from reportkit.paths import MANIFEST
 
 
 class OutputRecord(BaseModel):

@@ -36,8 +36,18 @@ def params_dir(root: Path | None = None) -> Path:
     return (root or project_root()) / "params"
 
 
+#: The build manifest's file name in an output folder (``reportkit.manifest`` reads and writes it).
+MANIFEST = "manifest.json"
+
 #: The local cache folder's name, in the project folder.
 CACHE_FOLDER = ".reportkit-cache"
+
+
+#: Validate the data from the CSVs every time, without the validated-data cache.
+NO_DATA_CACHE_ENV = "REPORTKIT_NO_DATA_CACHE"
+#: A folder for the validated-data cache other than the project's (``reportkit verify`` gives
+#: its kernels a new, empty one, so that nothing of the build's cache is used).
+DATA_CACHE_ENV = "REPORTKIT_DATA_CACHE"
 
 
 def cache_dir(root: Path | None = None) -> Path:

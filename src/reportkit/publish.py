@@ -28,7 +28,7 @@ import shutil
 from pathlib import Path
 
 from reportkit.execute import sha256_file
-from reportkit.manifest import MANIFEST, OutputRecord
+from reportkit.paths import MANIFEST
 
 log = logging.getLogger("reportkit.publish")
 #: Files in an output folder that are records of it, not published outputs.
@@ -48,6 +48,11 @@ def previous_dir(out: Path) -> Path:
 def failed_dir(out: Path) -> Path:
     """Where a failed build is kept for inspection."""
     return out.with_name(f"{out.name}.failed")
+
+
+def lock_path(out: Path) -> Path:
+    """The lock a build of ``out``'s period holds (``reportkit.build.period_lock``)."""
+    return out.parent / f".{out.name}.lock"
 
 
 def journal_path(out: Path) -> Path:
@@ -74,6 +79,8 @@ def output_hashes(folder: Path) -> dict[str, str]:
 def whole_problems(folder: Path) -> list[str]:
     """What is wrong with an output folder against its manifest: missing, changed or extra
     files. An empty list means every output is exactly as the build wrote it."""
+    from reportkit.manifest import OutputRecord  # lazy: pydantic, which `publish` need not pay
+
     try:
         recorded = OutputRecord.model_validate_json(
             (folder / MANIFEST).read_bytes()).output_hashes
