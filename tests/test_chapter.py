@@ -10,7 +10,7 @@ import pytest
 
 from reportkit import chapter, data
 from reportkit.chapter import Chapter, load_dataset
-from reportkit.paths import cache_dir
+from reportkit.paths import DATA_CACHE_ENV, NO_DATA_CACHE_ENV, cache_dir
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -42,7 +42,7 @@ def project(tmp_path: Path) -> Path:
 def test_validated_data_are_cached_by_content_and_checked(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.delenv(chapter.NO_CACHE_ENV, raising=False)
+    monkeypatch.delenv(NO_DATA_CACHE_ENV, raising=False)
     files = (project / "data" / "notifications.csv", project / "data" / "children.csv")
     first = load_dataset(*files, root=project)
     (entry,) = (cache_dir(project) / "datasets").glob("*.json")
@@ -54,13 +54,31 @@ def test_validated_data_are_cached_by_content_and_checked(
     entry.write_bytes(entry.read_bytes()[:-10])  # a damaged entry is validated again
     load_dataset(*files, root=project)
     assert len(calls) == 1
-    monkeypatch.setenv(chapter.NO_CACHE_ENV, "1")  # verify: always from the CSVs
+    monkeypatch.setenv(NO_DATA_CACHE_ENV, "1")  # always from the CSVs
     load_dataset(*files, root=project)
     assert len(calls) == 2
 
 
+def test_another_cache_folder_starts_empty_and_is_used(
+    project: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """``reportkit verify`` gives its kernels a new cache folder: the project's entries are not
+    read, the first load validates into the new folder, the next loads from it."""
+    monkeypatch.delenv(NO_DATA_CACHE_ENV, raising=False)
+    files = (project / "data" / "notifications.csv", project / "data" / "children.csv")
+    first = load_dataset(*files, root=project)  # the project's cache now holds an entry
+    monkeypatch.setenv(DATA_CACHE_ENV, str(tmp_path / "verify-cache"))
+    calls = []
+    monkeypatch.setattr(data, "load", lambda **kw: calls.append(kw) or first)
+    load_dataset(*files, root=project)
+    assert len(calls) == 1  # validated, not taken from the project's cache
+    assert len(list((tmp_path / "verify-cache").glob("*.json"))) == 1
+    load_dataset(*files, root=project)
+    assert len(calls) == 1  # from the new folder
+
+
 def test_a_changed_file_is_a_new_cache_key(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(chapter.NO_CACHE_ENV, raising=False)
+    monkeypatch.delenv(NO_DATA_CACHE_ENV, raising=False)
     files = (project / "data" / "notifications.csv", project / "data" / "children.csv")
     key = chapter._dataset_key(list(files), project / "data" / "codes")
     assert chapter._dataset_key(list(files), project / "data" / "codes") == key  # stable

@@ -12,10 +12,13 @@ from pathlib import Path
 import pandas as pd
 
 from reportkit import cache, charts, config, data, reads, stats, tables
-from reportkit.paths import cache_dir, codes_dir, project_root
-
-NO_CACHE_ENV = "REPORTKIT_NO_DATA_CACHE"
-
+from reportkit.paths import (
+    DATA_CACHE_ENV,
+    NO_DATA_CACHE_ENV,
+    cache_dir,
+    codes_dir,
+    project_root,
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -132,16 +135,18 @@ def load_dataset(notifications: Path, children: Path, root: Path | None = None) 
     notebook of a build validates and caches, the others load the cached typed tables. The
     cache is JSON checked against its recorded hash (``reportkit.cache``): a bad entry is
     validated again, never used.
-    ``REPORTKIT_NO_DATA_CACHE=1`` always validates from the CSVs (``reportkit verify`` does).
+    ``REPORTKIT_NO_DATA_CACHE=1`` always validates from the CSVs; ``REPORTKIT_DATA_CACHE``
+    names another cache folder (``reportkit verify`` gives its kernels a new, empty one).
     """
     root = root or project_root()
     codes = codes_dir(root)
     files = {"notifications": notifications, "children": children}
     missing = [path for path in files.values() if not path.is_file()]
-    if os.environ.get(NO_CACHE_ENV) or missing:  # validation names a missing file
+    if os.environ.get(NO_DATA_CACHE_ENV) or missing:  # validation names a missing file
         return data.load(**files, codes_folder=codes)
     key = _dataset_key(list(files.values()), codes)
-    entry = cache_dir(root) / "datasets" / f"{key}.json"
+    folder = os.environ.get(DATA_CACHE_ENV)
+    entry = (Path(folder) if folder else cache_dir(root) / "datasets") / f"{key}.json"
     dataset = cache.read(entry)
     if dataset is None:
         dataset = data.load(**files, codes_folder=codes)
