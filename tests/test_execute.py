@@ -123,3 +123,19 @@ def test_run_all_runs_notebooks_and_names_each_failure(tmp_path: Path) -> None:
                if o.get("name") == "stdout"]
     assert printed and "2020" in "".join(printed[-1]["text"])
     assert cache.get(good) and not cache.get(bad)  # only the success was kept
+
+
+def test_workers_come_from_a_fork_server_that_imported_papermill() -> None:
+    """Where there is a fork server (POSIX), the build's workers are forked from it, and it
+    imports Papermill once, without the parsers jsonschema would build for nothing."""
+    import multiprocessing
+    import subprocess
+    import sys
+
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        assert execute._worker_context().get_start_method() == "forkserver"
+    probe = ("import sys, reportkit.papermill_preload\n"
+             "print('papermill' in sys.modules, sys.modules.get('rfc3987_syntax', 'absent'))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.split() == ["True", "None"]

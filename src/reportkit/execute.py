@@ -192,7 +192,11 @@ def _quiet_kernel_log(path: Path) -> None:
 def _die_with_parent() -> None:
     """On Linux, have the kernel kill this worker when the build process dies (say, killed):
     an orphaned worker would go on writing into a staging folder the next build reuses. Its
-    kernel then exits too (ipykernel polls its parent, ``JPY_PARENT_PID``)."""
+    kernel then exits too (ipykernel polls its parent, ``JPY_PARENT_PID``).
+
+    A worker forked by the fork server is the server's child: it is killed when the server
+    dies, and the server exits as soon as the build process is gone (multiprocessing's
+    forkserver watches it)."""
     if not sys.platform.startswith("linux"):
         return
     import ctypes
@@ -202,7 +206,7 @@ def _die_with_parent() -> None:
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
     parent = multiprocessing.parent_process()
-    if parent is not None and os.getppid() != parent.pid:  # it died before the request
+    if parent is not None and not parent.is_alive():  # it died before the request
         os._exit(1)
 
 
@@ -239,7 +243,18 @@ def start_template(jobs: Sequence[NotebookJob], cache: Cache | None, *,
         return None
     from reportkit import kernels
 
+    start_workers_server()
     return kernels.start_server(KERNEL)
+
+
+def start_workers_server() -> None:
+    """Start the fork server the worker processes come from (if they come from one), so that
+    it imports Papermill while the caller does other work."""
+    context = _worker_context()
+    if context.get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
 
 
 def _kernel_options(fast: bool = False) -> dict[str, str]:
@@ -291,12 +306,23 @@ def _execute(job: NotebookJob, fast: bool = False) -> NotebookResult:
     return NotebookResult(job.name, time.perf_counter() - start, cached=False, key=job.key)
 
 
+def _worker_context() -> multiprocessing.context.BaseContext:
+    """How worker processes start: forked from a server process that imported Papermill once
+    (where there is one: POSIX), else each a new interpreter. Never forked from the build's
+    own process, which may hold threads and open files by then."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["reportkit.papermill_preload"])
+    return context
+
+
 def _run_pending(pending: list[NotebookJob], cache: Cache | None,
                  results: list[NotebookResult], max_workers: int,
                  environment: dict[str, str], fast: bool,
                  on_done: Callable[[NotebookResult], None] | None) -> None:
     """Run ``pending`` in a pool of worker processes, appending each result as it ends."""
-    context = multiprocessing.get_context("spawn")
+    context = _worker_context()
     workers = max(1, min(max_workers, len(pending)))
     with ProcessPoolExecutor(max_workers=workers, mp_context=context,
                              initializer=_prepare_worker, initargs=(environment,)) as pool:

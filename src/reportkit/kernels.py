@@ -45,8 +45,9 @@ class ReadyKernelClient(AsyncKernelClient):
     message within 0.2 s, then drains IOPub until it has been quiet for another 0.2 s: at least
     0.2 s of waiting per kernel, 8 times per build. Here the kernel is ready when IOPub carries
     the ``idle`` status of our own ``kernel_info`` request: IOPub is then connected and holds
-    nothing more of that request. If that status never arrives (IOPub connected too late to
-    see it), the request is sent again, as jupyter_client does.
+    nothing more of that request. If that status does not arrive within 0.1 s (IOPub connected
+    too late to see it: ZeroMQ's subscriptions take a moment to reach the kernel), the request
+    is sent again, as jupyter_client does.
     """
 
     async def wait_for_ready(self, timeout: float | None = None) -> None:  # type: ignore[override]
@@ -57,7 +58,7 @@ class ReadyKernelClient(AsyncKernelClient):
                 reply = await self._async_recv_reply(msg_id, timeout=1.0)
             except TimeoutError:
                 reply = None
-            if reply is not None and await self._idle_after(msg_id, 1.0):
+            if reply is not None and await self._idle_after(msg_id, 0.1):
                 self._handle_kernel_info_reply(reply)
                 return
             if not await self._async_is_alive():
