@@ -14,6 +14,10 @@ QUARTO     := $(QUARTO_DIR)/bin/quarto
 AXE := .tools/node_modules/axe-core/axe.min.js
 # Extra pytest options, e.g. PYTEST_ARGS=-rA to list every test's outcome (CI does).
 PYTEST_ARGS ?=
+# The tests run on every core (pytest-xdist, worksteal: each worker starts on its own run of
+# consecutive tests, so most fixtures are made once, then takes over tests the other has not
+# started). XDIST= runs them in one process.
+XDIST ?= -n auto --dist worksteal
 
 .PHONY: setup quarto browser report test lint bench clean
 
@@ -62,7 +66,7 @@ report: setup
 test: setup quarto browser
 	$(BIN)/ruff check src tests benchmarks
 	@if [ -x "$(QUARTO)" ]; then echo "make test: Quarto $$($(QUARTO) --version) from $(QUARTO)"; fi
-	$(BIN)/python -m pytest --durations=30 $(PYTEST_ARGS); rc=$$?; \
+	$(BIN)/python -m pytest $(XDIST) --durations=30 $(PYTEST_ARGS); rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; \
 	  exit $$rc
 

@@ -21,11 +21,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from reportkit import manifest as manifest_
+from reportkit.inputs import notebook_sources
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 PERIOD = "2020"
-NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
 # Issue 9's goals: cold build and verify against the naive run measured in the same run.
 GOAL_COLD_RATIO = 0.12
 GOAL_VERIFY_RATIO = 0.35
@@ -96,8 +96,8 @@ def run(cmd: list[str], env: dict[str, str], cwd: Path = ROOT) -> float:
 
 
 def notebooks() -> list[Path]:
-    """The chapter notebooks, in chapter order."""
-    return sorted((ROOT / "notebooks").glob(NOTEBOOK_GLOB))
+    """The chapter notebooks, in chapter order (as the build lists them)."""
+    return notebook_sources(ROOT)
 
 
 def warm_font_cache() -> None:

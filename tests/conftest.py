@@ -86,17 +86,33 @@ def quarto() -> Path:
 def engine_builds(quarto: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
     """The 2020 report built from one pristine project copy by each engine: first the built-in
     engine (its output copied aside), then Quarto, which takes the notebooks from the cache, so
-    only the rendering differs. Maps each engine to (project, published output folder)."""
+    only the rendering differs. Maps each engine to (project, published output folder).
+
+    Built once per test run even when pytest-xdist runs test_engines.py and test_browser.py in
+    different workers: the first builds in the run's shared temporary folder, holding a lock,
+    and the other waits for it and uses the same builds (the tests only read them)."""
+    from filelock import FileLock
+
     from reportkit.build import build
 
-    base = tmp_path_factory.mktemp("engines")
-    project = copy_project(base / "reportkit")
-    build("2020", root=project, engine="pandoc+typst")
-    builtin_out = Path(shutil.copytree(project / "_output" / "2020", base / "builtin-2020"))
-    with quarto_on_path(quarto):
-        result = build("2020", root=project, engine="quarto")
-    assert result.engine == "quarto" and all(n.cached for n in result.notebooks)
-    return {"pandoc+typst": (project, builtin_out), "quarto": (project, project / "_output/2020")}
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the folder every worker's own temporary folder is in
+    base = shared / "engines"
+    done = base / "built"
+    with FileLock(str(shared / "engines.lock")):
+        if not done.is_file():
+            shutil.rmtree(base, ignore_errors=True)
+            project = copy_project(base / "reportkit")
+            build("2020", root=project, engine="pandoc+typst")
+            shutil.copytree(project / "_output" / "2020", base / "builtin-2020")
+            with quarto_on_path(quarto):
+                result = build("2020", root=project, engine="quarto")
+            assert result.engine == "quarto" and all(n.cached for n in result.notebooks)
+            done.write_text("both engines built\n")
+    project = base / "reportkit"
+    return {"pandoc+typst": (project, base / "builtin-2020"),
+            "quarto": (project, project / "_output/2020")}
 
 
 @pytest.fixture(scope="session")
@@ -109,3 +125,4 @@ def quarto_2020(engine_builds: dict) -> tuple[Path, Path]:
 def engine_out(request: pytest.FixtureRequest, engine_builds: dict) -> tuple[str, Path]:
     """(engine, the published 2020 output folder it rendered)."""
     return request.param, engine_builds[request.param][1]
+

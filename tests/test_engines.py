@@ -27,13 +27,12 @@ from pdf_layout import layout_problems
 from pypdf import PdfReader, PdfWriter
 
 from reportkit import verify
-from reportkit.build import build, stage_build
+from reportkit.build import stage_build
 from reportkit.config import load_period
 from reportkit.render.staging import SYNTHETIC_LABEL
 
 pytestmark = pytest.mark.slow
 DOCUMENTS = ("annual-report", "executive-summary")
-OTHER_PERIODS = ["2018-19", "2021", "2022-23", "2023-24"]
 
 
 def _soup(path: Path) -> BeautifulSoup:
@@ -318,7 +317,7 @@ def test_verify_fails_on_word_without_the_opening_notice(quarto_copy: Path) -> N
             "heading") in _problems(quarto_copy)
 
 
-# --- quarto render by hand; every period ----------------------------------------------------
+# --- quarto render by hand ----------------------------------------------------
 
 
 def test_quarto_render_by_hand_in_a_staged_project_writes_the_same_documents(
@@ -336,20 +335,6 @@ def test_quarto_render_by_hand_in_a_staged_project_writes_the_same_documents(
         assert _pdf_pages(rendered / f"{name}.pdf") == _pdf_pages(out / f"{name}.pdf")
         hand_docx = [p.text for p in docx.Document(str(rendered / f"{name}.docx")).paragraphs]
         assert hand_docx == [p.text for p in docx.Document(str(out / f"{name}.docx")).paragraphs]
-
-
-@pytest.mark.parametrize("period", OTHER_PERIODS)
-def test_every_period_builds_with_quarto(project: Path, quarto: Path, period: str) -> None:
-    """In the session's shared project, where tests/test_periods.py builds every period with
-    the built-in engine: whichever runs first executes the notebooks, the other renders."""
-    with quarto_on_path(quarto):
-        result = build(period, root=project, engine="quarto")
-    assert result.engine == "quarto" and len(result.documents) == 6
-    out = project / "_output" / period
-    params = load_period(period, project)
-    for check in (verify.check_documents(out, project, params),
-                  verify.check_presentation(out, params)):
-        assert check.passed, (check.name, check.problems)
 
 
 # --- text from params is text in every document ----------------------------------------------

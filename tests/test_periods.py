@@ -1,5 +1,6 @@
-"""Every report period builds and renders from its params file, reproduces its published
-figures, and a new period needs only a params file (written here) and data rows."""
+"""Every report period builds and renders from its params file, with both engines, reproduces
+its published figures, and a new period needs only a params file (written here) and data
+rows."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import quarto_on_path
 from test_build import check_published
 
+from reportkit import verify
 from reportkit.build import build
+from reportkit.config import load_period
 from reportkit.published import load_all
 
 pytestmark = pytest.mark.slow
@@ -34,6 +38,20 @@ def test_every_period_builds_renders_and_matches_its_published_figures(
     html = (out / "annual-report.html").read_text()
     assert "{{<" not in html
     assert ("COVID-19 period" in html) is False or period == "2020"
+
+
+@pytest.mark.parametrize("period", OTHER_PERIODS)
+def test_every_period_builds_with_quarto(project: Path, quarto: Path, period: str) -> None:
+    """In the session's shared project, where the test above builds every period with the
+    built-in engine: whichever runs first executes the notebooks, the other renders."""
+    with quarto_on_path(quarto):
+        result = build(period, root=project, engine="quarto")
+    assert result.engine == "quarto" and len(result.documents) == 6
+    out = project / "_output" / period
+    params = load_period(period, project)
+    for check in (verify.check_documents(out, project, params),
+                  verify.check_presentation(out, params)):
+        assert check.passed, (check.name, check.problems)
 
 
 def test_a_new_period_needs_only_a_params_file(project: Path) -> None:
