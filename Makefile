@@ -14,8 +14,8 @@ QUARTO     := $(QUARTO_DIR)/bin/quarto
 AXE := .tools/node_modules/axe-core/axe.min.js
 # Extra pytest options, e.g. PYTEST_ARGS=-rA to list every test's outcome (CI does).
 PYTEST_ARGS ?=
-# The tests run on every core (pytest-xdist, each worker taking the next test as it frees:
-# 577 s on 2 cores where loadfile took 712 s and worksteal 662 s). XDIST= runs them in one
+# The tests run on every core (pytest-xdist, each worker taking the next test as it frees;
+# one run each here: load 577 s, loadfile 712 s, worksteal 662 s). XDIST= runs them in one
 # process.
 XDIST ?= -n auto
 

@@ -19,8 +19,6 @@ import logging
 import os
 from pathlib import Path
 
-from filelock import FileLock, Timeout
-
 from reportkit import publish
 from reportkit.execute import sha256_file
 from reportkit.inputs import listed_files
@@ -76,6 +74,26 @@ def _unchanged(hashes: dict[str, str], base: Path) -> bool:
         return False
 
 
+def _try_lock(path: Path) -> int | None:
+    """Take the period's build lock without waiting: the open file holding it, or None when
+    it is held (or cannot be taken). The same ``flock`` lock as the build's ``filelock``
+    (its Unix lock), taken directly: importing filelock costs this check a third of its time."""
+    try:
+        import fcntl
+    except ImportError:  # not Unix: the build's full check decides
+        return None
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
 def is_current(period: str, root: Path, engine: str = "auto") -> bool:
     """True when the published output of ``period`` is exactly what a build with ``engine``
     would make now (see the module's docstring); False when that is not known."""
@@ -94,11 +112,9 @@ def is_current(period: str, root: Path, engine: str = "auto") -> bool:
             return False
     except RenderError:
         return False  # the build says why
-    lock = FileLock(str(publish.lock_path(out)))
-    try:
-        lock.acquire(timeout=0)
-    except (Timeout, OSError):
-        return False  # a build of the period is running: the build says so
+    lock = _try_lock(publish.lock_path(out))
+    if lock is None:
+        return False  # a build of the period is running (or no lock here): the build says so
     try:
         inputs = record["inputs"]
         if any(str(path) not in inputs for path in listed_files(root)):
@@ -113,4 +129,4 @@ def is_current(period: str, root: Path, engine: str = "auto") -> bool:
             return False
         return _unchanged(outputs, out)
     finally:
-        lock.release()
+        os.close(lock)  # releases the lock

@@ -7,13 +7,11 @@ import contextlib
 import hashlib
 import json
 import logging
-import multiprocessing
 import os
 import shutil
 import sys
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import BrokenExecutor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +19,8 @@ from typing import TYPE_CHECKING
 from reportkit.errors import NotebookError
 
 if TYPE_CHECKING:
+    import multiprocessing.context
+
     from reportkit.kernels import TemplateServer
 
 log = logging.getLogger("reportkit.execute")
@@ -200,6 +200,7 @@ def _die_with_parent() -> None:
     if not sys.platform.startswith("linux"):
         return
     import ctypes
+    import multiprocessing
     import signal
 
     pr_set_pdeathsig = 1
@@ -250,6 +251,8 @@ def start_template(jobs: Sequence[NotebookJob], cache: Cache | None, *,
 def start_workers_server() -> None:
     """Start the fork server the worker processes come from (if they come from one), so that
     it imports Papermill while the caller does other work."""
+    # multiprocessing and concurrent.futures are imported where used: a no-change rebuild
+    # (reportkit.current) imports this module and need not pay for them.
     context = _worker_context()
     if context.get_start_method() == "forkserver":
         from multiprocessing import forkserver
@@ -310,6 +313,7 @@ def _worker_context() -> multiprocessing.context.BaseContext:
     """How worker processes start: forked from a server process that imported Papermill once
     (where there is one: POSIX), else each a new interpreter. Never forked from the build's
     own process, which may hold threads and open files by then."""
+    import multiprocessing
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
@@ -322,6 +326,8 @@ def _run_pending(pending: list[NotebookJob], cache: Cache | None,
                  environment: dict[str, str], fast: bool,
                  on_done: Callable[[NotebookResult], None] | None) -> None:
     """Run ``pending`` in a pool of worker processes, appending each result as it ends."""
+    from concurrent.futures import BrokenExecutor, ProcessPoolExecutor, as_completed
+
     context = _worker_context()
     workers = max(1, min(max_workers, len(pending)))
     with ProcessPoolExecutor(max_workers=workers, mp_context=context,
