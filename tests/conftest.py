@@ -90,7 +90,8 @@ def engine_builds(quarto: Path, tmp_path_factory: pytest.TempPathFactory) -> dic
 
     Built once per test run even when pytest-xdist runs test_engines.py and test_browser.py in
     different workers: the first builds in the run's shared temporary folder, holding a lock,
-    and the other waits for it and uses the same builds (the tests only read them)."""
+    and the other waits for it and uses the same builds. The tests read them (and copy them to
+    tamper with); only ``reportkit verify`` writes there, its own verification.json."""
     from filelock import FileLock
 
     from reportkit.build import build

@@ -288,12 +288,10 @@ def notebook_cache(plan_: Plan) -> execute.Cache:
     return execute.Cache(cache_dir(plan_.root) / plan_.period)
 
 
-def execute_notebooks(plan_: Plan, staging: Path, *, jobs: int, force: bool, on_done,
-                      template=None) -> list:
-    """Step 2: run every notebook whose inputs changed (Papermill, one process each; kernels
-    forked from ``template`` when given)."""
-    cache = notebook_cache(plan_)
-    job_list = notebook_jobs(plan_, staging)
+def execute_notebooks(plan_: Plan, job_list: list[execute.NotebookJob], cache: execute.Cache,
+                      *, jobs: int, force: bool, on_done, template=None) -> list:
+    """Step 2: run every notebook of ``job_list`` whose inputs changed (Papermill, one process
+    each; kernels forked from ``template`` when given)."""
     results = execute.run_all(job_list, cache, reuse=not force, max_workers=jobs,
                               on_done=on_done, environment={"REPORTKIT_ROOT": str(plan_.root),
                                                             reads.ENV: str(plan_.root)},
@@ -478,16 +476,17 @@ def build(
             result.seconds = time.perf_counter() - started
             return result
         staging = publish_.staging_dir(out)
+        job_list, cache = notebook_jobs(the_plan, staging), notebook_cache(the_plan)
         # The kernel template warms up (imports, fonts) while the data are validated.
-        template = execute.start_template(notebook_jobs(the_plan, staging),
-                                          notebook_cache(the_plan), reuse=not force)
+        template = execute.start_template(job_list, cache, reuse=not force)
         with template if template is not None else nullcontext():
-            return _build_steps(the_plan, result, staging, started, jobs=jobs, force=force,
-                                engine=engine, on_notebook=on_notebook, step=step,
+            return _build_steps(the_plan, result, staging, job_list, cache, started, jobs=jobs,
+                                force=force, engine=engine, on_notebook=on_notebook, step=step,
                                 template=template)
 
 
-def _build_steps(the_plan: Plan, result: BuildResult, staging: Path, started: float, *,
+def _build_steps(the_plan: Plan, result: BuildResult, staging: Path,
+                 job_list: list[execute.NotebookJob], cache: execute.Cache, started: float, *,
                  jobs: int | None, force: bool, engine: str, on_notebook, step,
                  template) -> BuildResult:
     """Validate, execute, collect, render and publish (``build``, under the period's lock)."""
@@ -504,7 +503,7 @@ def _build_steps(the_plan: Plan, result: BuildResult, staging: Path, started: fl
         mark = time.perf_counter()
         step(f"executing {len(the_plan.notebooks)} notebooks")
         result.notebooks = execute_notebooks(
-            the_plan, staging, jobs=jobs or os.cpu_count() or 1, force=force,
+            the_plan, job_list, cache, jobs=jobs or os.cpu_count() or 1, force=force,
             on_done=on_notebook, template=template,
         )
         timings["execute"] = time.perf_counter() - mark

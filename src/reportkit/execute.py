@@ -403,7 +403,7 @@ def run_all(
             cell = f"cell {failure.failed_cell}" if failure.failed_cell else "a cell"
             where = by_name[failure.name].output
             kept = (f"executed notebook kept for inspection: {where}" if failure.kept else
-                    f"its kernel stopped before the executed notebook was written ({where}); "
+                    f"it stopped before the executed notebook was written ({where}); "
                     f"the kernel's log is {by_name[failure.name].workdir / 'kernel.log'}")
             lines.append(f"notebook {failure.name}.ipynb failed in {cell}: {failure.error}\n"
                          f"    {kept}")

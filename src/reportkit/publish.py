@@ -86,6 +86,12 @@ def whole_problems(folder: Path) -> list[str]:
             (folder / MANIFEST).read_bytes()).output_hashes
     except (OSError, ValueError) as exc:  # pydantic's ValidationError is a ValueError
         return [f"{folder / MANIFEST}: unreadable or without output hashes ({exc})"]
+    return folder_problems(folder, recorded)
+
+
+def folder_problems(folder: Path, recorded: dict[str, str]) -> list[str]:
+    """How ``folder``'s published files differ from ``recorded`` (relative path: SHA-256):
+    changed, missing or extra files. An empty list means exactly the recorded files."""
     problems = []
     for rel, digest in sorted(recorded.items()):
         try:
