@@ -72,14 +72,50 @@ def apply_style() -> None:
 
 def _inline_formats() -> None:
     """In a notebook, show each figure as SVG and as a PNG at ``PRINT_DPI`` (no date in the
-    SVG, so a re-run draws the same bytes)."""
+    SVG, so a re-run draws the same bytes). The PNG is that SVG rasterised (``raster``), not a
+    second drawing."""
     from IPython import get_ipython
 
-    if get_ipython() is None:  # a script, not a notebook: nothing is displayed
+    shell = get_ipython()
+    if shell is None:  # a script, not a notebook: nothing is displayed
         return
+    from matplotlib.figure import Figure
     from matplotlib_inline.backend_inline import set_matplotlib_formats
 
-    set_matplotlib_formats(*FIGURE_FORMATS, dpi=PRINT_DPI, metadata={"Date": None})
+    set_matplotlib_formats("svg", dpi=PRINT_DPI, metadata={"Date": None})
+    shown = _ShownFigure()
+    formatters = shell.display_formatter.formatters
+    formatters["image/svg+xml"].for_type(Figure, shown.svg)
+    formatters["image/png"].for_type(Figure, shown.png)
+
+
+class _ShownFigure:
+    """The two images of a figure being displayed. IPython asks for the SVG, then the PNG, in
+    one display: the PNG takes the SVG just drawn rather than drawing the figure again."""
+
+    def __init__(self) -> None:
+        self._last: tuple[int, str | None] | None = None
+
+    def svg(self, fig: Figure) -> str | None:
+        """The figure as SVG text, as IPython's inline backend draws it (None when empty)."""
+        from IPython.core.pylabtools import print_figure
+
+        drawn = print_figure(fig, fmt="svg", dpi=PRINT_DPI, metadata={"Date": None})
+        self._last = (id(fig), drawn)
+        return drawn
+
+    def png(self, fig: Figure) -> str | None:
+        """The SVG of the same display rasterised at ``PRINT_DPI``, base64-encoded."""
+        import base64
+
+        from reportkit.raster import svg_to_png
+
+        last, self._last = self._last, None
+        drawn = last[1] if last is not None and last[0] == id(fig) else self.svg(fig)
+        self._last = None
+        if drawn is None:
+            return None
+        return base64.b64encode(svg_to_png(drawn, PRINT_DPI)).decode("ascii")
 
 
 def _new(height: float) -> tuple[Figure, object]:
