@@ -347,6 +347,13 @@ def gather_tables(staging: Path) -> list[Path]:
     return sorted(tables.glob("*.csv"))
 
 
+def write_spreadsheet(plan_: Plan, staging: Path) -> Path:
+    """Step 3b: the open-data tables as one accessible spreadsheet (gptables)."""
+    from reportkit import spreadsheet
+
+    return spreadsheet.write(staging / "tables", staging / spreadsheet.SPREADSHEET, plan_.params)
+
+
 def collect_facts(plan_: Plan, staging: Path) -> dict:
     """Step 4: gather the facts of the executed notebooks into facts.json and _variables.yml."""
     from reportkit import facts
@@ -511,10 +518,7 @@ def _build_steps(the_plan: Plan, result: BuildResult, staging: Path,
         mark = time.perf_counter()
         step("collecting facts and open-data tables")
         gather_tables(staging)
-        from reportkit import spreadsheet
-
-        spreadsheet.write(staging / "tables", staging / spreadsheet.SPREADSHEET,
-                          the_plan.params)
+        write_spreadsheet(the_plan, staging)
         result.facts = len(collect_facts(the_plan, staging))
         timings["facts"] = time.perf_counter() - mark
 
