@@ -2,8 +2,9 @@
 
 Started once per build by ``reportkit.kernels.TemplateServer`` (``python -m
 reportkit.kernel_template --listen-fd N``), it pays once what every chapter kernel would pay on
-its own: the imports of ipykernel, pandas, matplotlib and reportkit, and matplotlib's font list. Every worker process of the build connects to its listening Unix socket
-(inherited as file descriptor N) and is answered ``ready`` once the template has warmed up.
+its own: the imports of ipykernel, pandas, matplotlib and reportkit, and matplotlib's font
+list. Every worker process of the build connects to its listening Unix socket (inherited as
+file descriptor N) and is answered ``ready`` once the template has warmed up.
 Each request names a kernel command line, a working folder, an environment and the three
 standard streams (passed as file descriptors); the template forks, and the child becomes that
 kernel: a new process with fresh module state from the template's clean imports, never reused
