@@ -122,3 +122,20 @@ def test_interval_labels_sit_above_their_rows_on_one_line() -> None:
     texts = [t.get_text() for t in ax.texts]
     assert label in texts and "Deaths: 2020 against 2019" in texts
     assert ax.get_position().width > 0.8, "no tick labels squeeze the intervals"
+
+
+def test_a_png_asked_for_alone_is_the_svg_it_would_be_shown_with() -> None:
+    """The PNG formatter normally takes the SVG just drawn for the same display; asked alone,
+    it draws that SVG itself, and the PNG is the same bytes."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    try:
+        charts.apply_style()
+        fig = charts.bar_percent(["A", "B"], [16.5, 40.2], title="T")
+        alone = shell.display_formatter.format(fig, include=["image/png"])[0]
+        both = shell.display_formatter.format(fig)[0]
+        assert set(alone) == {"image/png"}
+        assert alone["image/png"] == both["image/png"]
+    finally:
+        InteractiveShell.clear_instance()

@@ -26,8 +26,9 @@ TEXT = "#0B0C0C"
 WIDTH_INCHES = 7.0
 #: Each chart is shown twice: SVG (HTML and PDF: vector, sharp at any zoom) and PNG at print
 #: resolution (Word, which needs a raster image). The renderers pick one per format.
-FIGURE_FORMATS = ("svg", "png")
 PRINT_DPI = 300
+#: How the SVG is drawn: no date in it, so a re-run draws the same bytes.
+SVG_OPTIONS = {"dpi": PRINT_DPI, "metadata": {"Date": None}}
 #: Category labels longer than this many characters are wrapped onto more lines.
 LABEL_WIDTH = 30
 
@@ -71,9 +72,8 @@ def apply_style() -> None:
 
 
 def _inline_formats() -> None:
-    """In a notebook, show each figure as SVG and as a PNG at ``PRINT_DPI`` (no date in the
-    SVG, so a re-run draws the same bytes). The PNG is that SVG rasterised (``raster``), not a
-    second drawing."""
+    """In a notebook, show each figure as SVG and as a PNG at ``PRINT_DPI``. The PNG is that
+    SVG rasterised (``raster``), not a second drawing."""
     from IPython import get_ipython
 
     shell = get_ipython()
@@ -82,11 +82,20 @@ def _inline_formats() -> None:
     from matplotlib.figure import Figure
     from matplotlib_inline.backend_inline import set_matplotlib_formats
 
-    set_matplotlib_formats("svg", dpi=PRINT_DPI, metadata={"Date": None})
+    # Hooks the inline backend into the shell and drops its other formats (PNG, PDF, JPEG);
+    # its SVG formatter is then replaced by ours, which the PNG's shares.
+    set_matplotlib_formats("svg", **SVG_OPTIONS)
     shown = _ShownFigure()
     formatters = shell.display_formatter.formatters
     formatters["image/svg+xml"].for_type(Figure, shown.svg)
     formatters["image/png"].for_type(Figure, shown.png)
+
+
+def _svg_text(fig: Figure) -> str | None:
+    """The figure as SVG text, as IPython's inline backend draws it (None when empty)."""
+    from IPython.core.pylabtools import print_figure
+
+    return print_figure(fig, fmt="svg", **SVG_OPTIONS)
 
 
 class _ShownFigure:
@@ -97,22 +106,20 @@ class _ShownFigure:
         self._last: tuple[int, str | None] | None = None
 
     def svg(self, fig: Figure) -> str | None:
-        """The figure as SVG text, as IPython's inline backend draws it (None when empty)."""
-        from IPython.core.pylabtools import print_figure
-
-        drawn = print_figure(fig, fmt="svg", dpi=PRINT_DPI, metadata={"Date": None})
+        """The SVG, kept for the PNG of the same display."""
+        drawn = _svg_text(fig)
         self._last = (id(fig), drawn)
         return drawn
 
     def png(self, fig: Figure) -> str | None:
-        """The SVG of the same display rasterised at ``PRINT_DPI``, base64-encoded."""
+        """The SVG of the same display (drawn now if there was none) rasterised at
+        ``PRINT_DPI``, base64-encoded."""
         import base64
 
         from reportkit.raster import svg_to_png
 
         last, self._last = self._last, None
-        drawn = last[1] if last is not None and last[0] == id(fig) else self.svg(fig)
-        self._last = None
+        drawn = last[1] if last is not None and last[0] == id(fig) else _svg_text(fig)
         if drawn is None:
             return None
         return base64.b64encode(svg_to_png(drawn, PRINT_DPI)).decode("ascii")

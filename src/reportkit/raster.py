@@ -24,7 +24,7 @@ def svg_size_points(svg: str) -> tuple[float, float]:
     """The width and height, in points, that matplotlib wrote on the SVG's root element."""
     found = _SIZE.search(svg)
     if found is None:
-        raise ValueError("svg_to_png: the SVG gives no width and height in points")
+        raise ValueError("svg_size_points: the SVG gives no width and height in points")
     return float(found.group(1)), float(found.group(2))
 
 
