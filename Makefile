@@ -1,6 +1,7 @@
 # reportkit: two commands on a fresh machine.
 #   make report   set up, then build the default period's report
 #   make test     set up, then run every test (including nbval)
+#   make check    set up, then lint and run every test that needs no full build (under a minute)
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -19,7 +20,7 @@ PYTEST_ARGS ?=
 # process.
 XDIST ?= -n auto
 
-.PHONY: setup quarto browser report test lint bench clean
+.PHONY: setup quarto browser report test check lint bench bench-suite clean
 
 setup: $(STAMP)
 
@@ -70,11 +71,24 @@ test: setup quarto browser
 	  if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; \
 	  exit $$rc
 
+# The analyst's inner loop: lint, then every test not marked slow (no full build, render,
+# nbval, Quarto or browser; a test that asks for a build fixture is marked slow by conftest.py).
+check: setup
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/python -m pytest $(XDIST) -m "not slow" $(PYTEST_ARGS); rc=$$?; \
+	  if [ $$rc -eq 5 ]; then echo "make check: pytest collected no tests" >&2; exit 1; fi; \
+	  exit $$rc
+
 lint: setup
 	$(BIN)/ruff check src tests benchmarks
 
 bench: setup
 	$(BIN)/python benchmarks/build.py
+
+# The suite's wall clock and CPU (benchmarks/suite.py); BASELINE=REV also runs that commit's.
+BASELINE ?=
+bench-suite: setup quarto browser
+	$(BIN)/python benchmarks/suite.py --quick $(if $(BASELINE),--baseline $(BASELINE))
 
 clean:
 	rm -rf _output .reportkit-cache

@@ -1,15 +1,22 @@
-"""Shared fixtures: a copy of the project in a temporary folder, built once per session."""
+"""Shared fixtures: a copy of the project in a temporary folder, and builds made once per test
+run and shared by every pytest-xdist worker (``once_per_run``)."""
 
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
+from filelock import FileLock
+
+from reportkit.build import build
+from reportkit.build import copy_project as copy_inputs
 
 REPO = Path(__file__).resolve().parents[1]
 ENGINES = ("pandoc+typst", "quarto")
@@ -17,15 +24,66 @@ ENGINES = ("pandoc+typst", "quarto")
 
 def copy_project(target: Path) -> Path:
     """Copy what a build reads (not outputs, caches or the virtual environment) to ``target``."""
-    from reportkit.build import copy_project as copy_inputs
-
     return copy_inputs(REPO, target)
+
+
+def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The temporary folder every xdist worker of this run shares (the session's own without
+    xdist): each worker's base folder is inside it."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def once_per_run(tmp_path_factory: pytest.TempPathFactory, name: str,
+                 make: Callable[[Path], Any]) -> tuple[Path, Any]:
+    """``make(folder)`` run once per test run, even across xdist workers: the first caller runs
+    it in ``<run folder>/<name>`` holding a file lock, the others wait for it. Every caller gets
+    (folder, what ``make`` returned, pickled beside it). A ``make`` that raised fails every
+    caller with its error, and is not run again."""
+    shared = run_folder(tmp_path_factory)
+    folder, result, failed = shared / name, shared / f"{name}.pickle", shared / f"{name}.failed"
+    with FileLock(str(shared / f"{name}.lock")):
+        if failed.is_file():
+            pytest.fail(f"{name} failed in another test: {failed.read_text()}")
+        if not result.is_file():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            try:
+                value = make(folder)
+            except BaseException as exc:
+                failed.write_text(f"{type(exc).__name__}: {exc}")
+                raise
+            result.write_bytes(pickle.dumps(value))
+    return folder, pickle.loads(result.read_bytes())
+
+
+@contextmanager
+def shared_project(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[Path]:
+    """A project copy shared by every worker of the run, held (file lock) for the ``with``
+    block: tests that build in it run one at a time, and each finds the cache the others left."""
+    shared = run_folder(tmp_path_factory)
+    with FileLock(str(shared / f"{name}.lock")):
+        project = shared / name / "reportkit"
+        if not project.is_dir():
+            copy_project(project)
+        yield project
+
+
+#: Fixtures that build the report: a test that asks for one is slow, marked or not, so that
+#: ``make check`` (``-m "not slow"``) never waits for a full build.
+BUILD_FIXTURES = {"built_2020", "built_copy", "engine_builds", "quarto_2020", "engine_out"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if BUILD_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh copy of the project. Code under test gets its root explicitly (``root=``), so
-    nothing in the test process's environment points at the copy."""
+    """A fresh copy of the project (one per worker). Code under test gets its root explicitly
+    (``root=``), so nothing in the test process's environment points at the copy."""
     return copy_project(tmp_path_factory.mktemp("project") / "reportkit")
 
 
@@ -38,13 +96,33 @@ def _no_inherited_root():
         os.environ["REPORTKIT_ROOT"] = previous
 
 
-@pytest.fixture(scope="session")
-def built_2020(project: Path):
-    """The 2020 report built once from a cold start (the result of ``reportkit build``)."""
-    from reportkit.build import build
+def _cold_build_2020(folder: Path) -> tuple[Path, Any]:
+    project = copy_project(folder / "reportkit")
+    previous = os.environ.pop("REPORTKIT_FAST_KERNELS", None)  # the default: fast kernels
+    try:
+        return project, build("2020", root=project, engine="pandoc+typst")
+    finally:
+        if previous is not None:
+            os.environ["REPORTKIT_FAST_KERNELS"] = previous
 
-    result = build("2020", root=project, engine="pandoc+typst")
+
+@pytest.fixture(scope="session")
+def built_2020(tmp_path_factory: pytest.TempPathFactory):
+    """(project, result) of the 2020 report built once per run from a cold start, with the
+    default (fast) kernels and the built-in engine: the result of ``reportkit build``.
+
+    Every worker shares it: read it, copy it, verify it; a test that builds in it, edits it or
+    takes its lock uses ``built_copy`` instead."""
+    _, (project, result) = once_per_run(tmp_path_factory, "built-2020", _cold_build_2020)
     return project, result
+
+
+@pytest.fixture
+def built_copy(built_2020, tmp_path: Path) -> Path:
+    """A private copy of the built 2020 project (inputs, cache, output) for one test to change;
+    its first build finds every notebook in the cache."""
+    project, _ = built_2020
+    return Path(shutil.copytree(project, tmp_path / "reportkit", symlinks=True))
 
 
 def find_quarto() -> Path | None:
@@ -83,36 +161,25 @@ def quarto() -> Path:
 
 
 @pytest.fixture(scope="session")
-def engine_builds(quarto: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """The 2020 report built from one pristine project copy by each engine: first the built-in
-    engine (its output copied aside), then Quarto, which takes the notebooks from the cache, so
-    only the rendering differs. Maps each engine to (project, published output folder).
+def engine_builds(built_2020, quarto: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The 2020 report by each engine: the built-in engine's is ``built_2020``; Quarto's is a
+    copy of that project rebuilt with engine 'quarto', which takes every notebook from the
+    cache, so only the rendering differs. Maps each engine to (project, published output).
 
-    Built once per test run even when pytest-xdist runs test_engines.py and test_browser.py in
-    different workers: the first builds in the run's shared temporary folder, holding a lock,
-    and the other waits for it and uses the same builds. The tests read them (and copy them to
-    tamper with); only ``reportkit verify`` writes there, its own verification.json."""
-    from filelock import FileLock
+    Made once per run and shared by every worker (test_engines.py, test_browser.py). The tests
+    read them (and copy them to tamper with); only ``reportkit verify`` of the Quarto build
+    writes there, its own verification.json."""
+    source, _ = built_2020
 
-    from reportkit.build import build
+    def rebuild_with_quarto(folder: Path) -> Path:
+        project = Path(shutil.copytree(source, folder / "reportkit", symlinks=True))
+        with quarto_on_path(quarto):
+            result = build("2020", root=project, engine="quarto")
+        assert result.engine == "quarto" and all(n.cached for n in result.notebooks)
+        return project
 
-    shared = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        shared = shared.parent  # the folder every worker's own temporary folder is in
-    base = shared / "engines"
-    done = base / "built"
-    with FileLock(str(shared / "engines.lock")):
-        if not done.is_file():
-            shutil.rmtree(base, ignore_errors=True)
-            project = copy_project(base / "reportkit")
-            build("2020", root=project, engine="pandoc+typst")
-            shutil.copytree(project / "_output" / "2020", base / "builtin-2020")
-            with quarto_on_path(quarto):
-                result = build("2020", root=project, engine="quarto")
-            assert result.engine == "quarto" and all(n.cached for n in result.notebooks)
-            done.write_text("both engines built\n")
-    project = base / "reportkit"
-    return {"pandoc+typst": (project, base / "builtin-2020"),
+    _, project = once_per_run(tmp_path_factory, "quarto-2020", rebuild_with_quarto)
+    return {"pandoc+typst": (source, source / "_output/2020"),
             "quarto": (project, project / "_output/2020")}
 
 
@@ -126,4 +193,3 @@ def quarto_2020(engine_builds: dict) -> tuple[Path, Path]:
 def engine_out(request: pytest.FixtureRequest, engine_builds: dict) -> tuple[str, Path]:
     """(engine, the published 2020 output folder it rendered)."""
     return request.param, engine_builds[request.param][1]
-

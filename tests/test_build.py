@@ -17,7 +17,7 @@ import yaml
 
 from reportkit import build as build_module
 from reportkit.build import build
-from reportkit.errors import BuildLockedError, NotebookError, UserError
+from reportkit.errors import BuildLockedError, LintError, NotebookError, UserError
 from reportkit.published import load_all
 
 pytestmark = pytest.mark.slow
@@ -140,14 +140,13 @@ def test_variables_file_feeds_quarto(built_2020) -> None:
     assert variables["deaths_pct"] == "43%"
 
 
-def test_rebuild_with_nothing_changed_executes_nothing(built_2020) -> None:
-    project, _ = built_2020
-    result = build("2020", root=project)
+def test_rebuild_with_nothing_changed_executes_nothing(built_copy: Path) -> None:
+    result = build("2020", root=built_copy)
     assert result.up_to_date and result.notebooks == []
 
 
-def test_editing_one_notebook_reexecutes_only_that_one(built_2020) -> None:
-    project, _ = built_2020
+def test_editing_one_notebook_reexecutes_only_that_one(built_copy: Path) -> None:
+    project = built_copy
     path = project / "notebooks" / "03_deaths.ipynb"
     notebook = json.loads(path.read_text())
     notebook["cells"][-1]["source"] = "".join(notebook["cells"][-1]["source"]) + "\n# edited"
@@ -157,40 +156,29 @@ def test_editing_one_notebook_reexecutes_only_that_one(built_2020) -> None:
     assert build("2020", root=project).up_to_date
 
 
-def test_editing_a_data_row_reexecutes_every_notebook(built_2020) -> None:
-    project, _ = built_2020
+def test_editing_a_data_row_reexecutes_every_notebook(built_copy: Path) -> None:
+    project = built_copy
     path = project / "data" / "notifications.csv"
-    original = path.read_bytes()
     with path.open(newline="") as handle:
         rows = list(csv.reader(handle))
     decision = rows[0].index("local_review_decision")
     rows[900][decision] = "no_lcspr" if rows[900][decision] == "lcspr" else "lcspr"
-    try:
-        with path.open("w", newline="") as handle:
-            csv.writer(handle, lineterminator="\n").writerows(rows)
-        result = build("2020", root=project)
-        assert len(_executed(result)) == CHAPTERS
-    finally:
-        # The shared build is the shipped data's 2020 report again (its notebooks are cached):
-        # other tests compare it with builds of their own (test_engines, test_browser).
-        path.write_bytes(original)
-        build("2020", root=project)
+    with path.open("w", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    result = build("2020", root=project)
+    assert len(_executed(result)) == CHAPTERS
 
 
-def test_a_broken_notebook_publishes_nothing(built_2020) -> None:
-    project, _ = built_2020
+def test_a_broken_notebook_publishes_nothing(built_copy: Path) -> None:
+    project = built_copy
     out = project / "_output" / "2020"
     before = _tree_hash(out)
     path = project / "notebooks" / "05_characteristics.ipynb"
-    original = path.read_text()
-    notebook = json.loads(original)
+    notebook = json.loads(path.read_text())
     notebook["cells"][3]["source"] = 'raise ValueError("characteristics broke")'
     path.write_text(json.dumps(notebook, indent=1))
-    try:
-        with pytest.raises(NotebookError) as error:
-            build("2020", root=project)
-    finally:
-        path.write_text(original)
+    with pytest.raises(NotebookError) as error:
+        build("2020", root=project)
     message = str(error.value)
     assert "05_characteristics.ipynb failed in cell" in message
     assert "ValueError: characteristics broke" in message
@@ -200,8 +188,8 @@ def test_a_broken_notebook_publishes_nothing(built_2020) -> None:
     assert _tree_hash(out) == before, "the last good output must stay untouched"
 
 
-def test_a_second_build_of_the_same_period_is_refused(built_2020) -> None:
-    project, _ = built_2020
+def test_a_second_build_of_the_same_period_is_refused(built_copy: Path) -> None:
+    project = built_copy
     out = project / "_output" / "2020"
     with build_module.period_lock(out), pytest.raises(BuildLockedError, match="another build"):
         build("2020", root=project)
@@ -221,20 +209,15 @@ def test_a_period_without_data_is_a_user_error(project: Path) -> None:
         path.unlink()
 
 
-def test_a_typed_number_in_the_narrative_stops_the_build(built_2020) -> None:
-    from reportkit.errors import LintError
-
-    project, _ = built_2020
+def test_a_typed_number_in_the_narrative_stops_the_build(built_copy: Path) -> None:
+    project = built_copy
     out = project / "_output" / "2020"
     before = _tree_hash(out)
     path = project / "report" / "_chapters" / "_04-deaths.qmd"
     original = path.read_text()
     path.write_text(original + "\nIn all, 206 children died.\n")
-    try:
-        with pytest.raises(LintError) as error:
-            build("2020", root=project)
-    finally:
-        path.write_text(original)
+    with pytest.raises(LintError) as error:
+        build("2020", root=project)
     line = len(original.splitlines()) + 2
     assert f"report/_chapters/_04-deaths.qmd:{line}" in str(error.value)
     assert "'206'" in str(error.value)

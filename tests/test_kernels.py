@@ -180,15 +180,16 @@ def _notebook_content(path: Path) -> dict:
 
 
 def test_fast_and_standard_kernels_build_the_same_report(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    outputs = {}
-    for path, fast in (("fast", "1"), ("standard", "0")):
-        monkeypatch.setenv("REPORTKIT_FAST_KERNELS", fast)
-        project = copy_project(tmp_path / path / "reportkit")
-        result = build("2020", root=project, engine="pandoc+typst")
-        assert not any(notebook.cached for notebook in result.notebooks)
-        outputs[path] = project / "_output" / "2020"
-    fast_out, standard_out = outputs["fast"], outputs["standard"]
+        built_2020, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The session's cold build (fast kernels, the default) against a cold build of a fresh copy
+    in standard kernels."""
+    fast_project, fast_result = built_2020
+    monkeypatch.setenv("REPORTKIT_FAST_KERNELS", "0")
+    project = copy_project(tmp_path / "standard" / "reportkit")
+    result = build("2020", root=project, engine="pandoc+typst")
+    for notebooks in (fast_result.notebooks, result.notebooks):
+        assert len(notebooks) == 8 and not any(notebook.cached for notebook in notebooks)
+    fast_out, standard_out = fast_project / "_output" / "2020", project / "_output" / "2020"
     files = sorted(p.relative_to(standard_out) for p in standard_out.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(fast_out) for p in fast_out.rglob("*") if p.is_file())
     compared = 0

@@ -66,6 +66,7 @@ def test_publishing_reads_only_the_output_hashes() -> None:
     assert record.output_hashes == {"a": "1"}
 
 
+@pytest.mark.slow
 def test_the_built_manifest_reads_back_as_itself(built_2020) -> None:
     project, _ = built_2020
     out = project / "_output" / "2020"

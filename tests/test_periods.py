@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import quarto_on_path
+from conftest import quarto_on_path, shared_project
 from test_build import check_published
 
 from reportkit import verify
@@ -24,34 +24,37 @@ SUFFIX = {"2018-19": "_2018_19", "2021": "_2021", "2022-23": "_2022_23", "2023-2
 
 @pytest.mark.parametrize("period", OTHER_PERIODS)
 def test_every_period_builds_renders_and_matches_its_published_figures(
-    project: Path, period: str
+    tmp_path_factory: pytest.TempPathFactory, period: str
 ) -> None:
-    result = build(period, root=project)
-    out = project / "_output" / period
-    assert len(result.documents) == 6
-    assert all(document.is_file() for document in result.documents)
-    facts = json.loads((out / "facts.json").read_text())
+    with shared_project(tmp_path_factory, f"period-{period}") as project:
+        result = build(period, root=project)
+        out = project / "_output" / period
+        assert len(result.documents) == 6
+        assert all(document.is_file() for document in result.documents)
+        facts = json.loads((out / "facts.json").read_text())
+        html = (out / "annual-report.html").read_text()
     figures = [f for f in load_all(project / "data" / "published")
                if f.name.endswith(SUFFIX[period])]
     assert figures, period
     assert check_published(facts, figures) == []
-    html = (out / "annual-report.html").read_text()
     assert "{{<" not in html
     assert ("COVID-19 period" in html) is False or period == "2020"
 
 
 @pytest.mark.parametrize("period", OTHER_PERIODS)
-def test_every_period_builds_with_quarto(project: Path, quarto: Path, period: str) -> None:
-    """In the session's shared project, where the test above builds every period with the
-    built-in engine: whichever runs first executes the notebooks, the other renders."""
-    with quarto_on_path(quarto):
+def test_every_period_builds_with_quarto(tmp_path_factory: pytest.TempPathFactory, quarto: Path,
+                                         period: str) -> None:
+    """In the period's project shared by every worker (held while the test runs), where the
+    test above builds it with the built-in engine: whichever runs first executes the notebooks,
+    the other renders."""
+    with shared_project(tmp_path_factory, f"period-{period}") as project, quarto_on_path(quarto):
         result = build(period, root=project, engine="quarto")
-    assert result.engine == "quarto" and len(result.documents) == 6
-    out = project / "_output" / period
-    params = load_period(period, project)
-    for check in (verify.check_documents(out, project, params),
-                  verify.check_presentation(out, params)):
-        assert check.passed, (check.name, check.problems)
+        assert result.engine == "quarto" and len(result.documents) == 6
+        out = project / "_output" / period
+        params = load_period(period, project)
+        for check in (verify.check_documents(out, project, params),
+                      verify.check_presentation(out, params)):
+            assert check.passed, (check.name, check.problems)
 
 
 def test_a_new_period_needs_only_a_params_file(project: Path) -> None:
