@@ -585,19 +585,19 @@ def test_each_rule_is_enforced(make_data: Callable[..., Path], rule_id: str) -> 
 
 def test_the_documented_dictionary_is_the_declared_one() -> None:
     """data/README.md and docs/architecture.md hold the dictionary generated from the code
-    (``python -m reportkit.datadict`` rewrites them)."""
-    from reportkit import datadict
+    (``python -m reportkit.datadoc`` rewrites them)."""
+    from reportkit import datadoc
 
     repo = Path(__file__).resolve().parents[1]
-    for name in datadict.DOCUMENTS:
-        assert datadict.section() in (repo / name).read_text(encoding="utf-8"), name
+    for name in datadoc.DOCUMENTS:
+        assert datadoc.section() in (repo / name).read_text(encoding="utf-8"), name
 
 
 def test_the_dictionary_states_every_rule_and_column() -> None:
-    from reportkit import datadict
+    from reportkit import datadoc
     from reportkit.rules import RULES
 
-    text = datadict.markdown()
+    text = datadoc.markdown()
     for rule in RULES:
         assert rule.text.replace("|", "\\|") in text
     for column in NOTIFICATION_COLUMNS + CHILD_COLUMNS:

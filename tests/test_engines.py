@@ -29,7 +29,7 @@ from pypdf import PdfReader, PdfWriter
 from reportkit import verify
 from reportkit.build import stage_build
 from reportkit.config import load_period
-from reportkit.render.staging import SYNTHETIC_LABEL
+from reportkit.render.notice import SYNTHETIC_LABEL
 
 pytestmark = pytest.mark.slow
 DOCUMENTS = ("annual-report", "executive-summary")

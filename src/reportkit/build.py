@@ -22,9 +22,23 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from reportkit import config, current, execute, reads
+from reportkit import (
+    config,
+    current,
+    execute,
+    facts,
+    guidance,
+    kernels,
+    lint,
+    reads,
+    screener,
+    spreadsheet,
+    stats,
+)
 from reportkit import manifest as manifest_
 from reportkit import publish as publish_
+from reportkit.chapter import load_dataset
+from reportkit.digests import sha256_file
 from reportkit.errors import (
     BuildError,
     BuildLockedError,
@@ -42,7 +56,9 @@ from reportkit.inputs import (  # noqa: F401 - NOTEBOOK_GLOB: re-exported
     report_sources,
 )
 from reportkit.paths import cache_dir, output_dir, project_root
-from reportkit.render import resolve_engine
+from reportkit.reference import check_population
+from reportkit.render import render, resolve_engine
+from reportkit.render.staging import stage_project as stage
 
 log = logging.getLogger("reportkit.build")
 VERSIONED_PACKAGES = (
@@ -144,7 +160,7 @@ def plan(period: str, root: Path, engine: str = "auto") -> Plan:
     inputs = data_inputs(params, params_file, root)
     library = library_files()
     report = report_sources(root)
-    hashes = {path: execute.sha256_file(path) for path in inputs + library + notebooks + report}
+    hashes = {path: sha256_file(path) for path in inputs + library + notebooks + report}
     inputs_hash = _combine(inputs + library, hashes)
     parameters = notebook_parameters(period)
     job_keys = {nb.stem: execute.job_key(hashes[nb], parameters, inputs_hash) for nb in notebooks}
@@ -243,10 +259,6 @@ def keep_failed(staging: Path, out: Path) -> Path | None:
 def validate_data(plan_: Plan) -> None:
     """Step 1: validate the data (priming the notebooks' data cache) and check that the period
     and every comparison range have notifications."""
-    from reportkit import stats
-    from reportkit.chapter import load_dataset
-    from reportkit.reference import check_population
-
     notifications_file = plan_.params.data_path("notifications", plan_.root)
     dataset = load_dataset(notifications_file, plan_.params.data_path("children", plan_.root),
                            root=plan_.root)
@@ -333,8 +345,6 @@ def _last_seconds(out: Path) -> dict[str, float]:
 def gather_tables(staging: Path) -> list[Path]:
     """Step 3: move each notebook's open-data tables into ``tables/``, screen them with the EES
     screener's rules (a broken rule fails the build) and write their data guidance."""
-    from reportkit import guidance, screener
-
     tables = staging / "tables"
     tables.mkdir(exist_ok=True)
     for produced in sorted((staging / "_work").glob(f"*/{execute.TABLES}/*.csv")):
@@ -349,15 +359,11 @@ def gather_tables(staging: Path) -> list[Path]:
 
 def write_spreadsheet(plan_: Plan, staging: Path) -> Path:
     """Step 3b: the open-data tables as one accessible spreadsheet (gptables)."""
-    from reportkit import spreadsheet
-
     return spreadsheet.write(staging / "tables", staging / spreadsheet.SPREADSHEET, plan_.params)
 
 
 def collect_facts(plan_: Plan, staging: Path) -> dict:
     """Step 4: gather the facts of the executed notebooks into facts.json and _variables.yml."""
-    from reportkit import facts
-
     collected = facts.collect(sorted((staging / "notebooks").glob("*.ipynb")))
     facts.write_json(collected, staging / "facts.json")
     facts.write_variables(collected, staging / "_variables.yml")
@@ -367,9 +373,6 @@ def collect_facts(plan_: Plan, staging: Path) -> dict:
 def stage_project(plan_: Plan, build_dir: Path, target: Path | None = None) -> Path:
     """The Quarto project of the build in ``build_dir`` (its facts and executed notebooks), in
     ``target`` (default: ``build_dir/_project``); see ``reportkit.render.staging``."""
-    from reportkit import facts
-    from reportkit.render.staging import stage_project as stage
-
     published = facts.read_json(build_dir / "facts.json")
     return stage(plan_.root, target or build_dir / "_project",
                  facts_display={name: fact.display for name, fact in published.items()},
@@ -398,15 +401,11 @@ def stage_build(period: str, target: Path, *, root: Path | None = None) -> Path:
 
 def lint_report(plan_: Plan) -> None:
     """No typed number in the narrative (checked before any notebook runs)."""
-    from reportkit import lint
-
     lint.check_narrative(plan_.root)
 
 
 def render_documents(plan_: Plan, staging: Path, engine: str):
     """Step 6: render the annual report and the executive summary."""
-    from reportkit.render import render
-
     project = stage_project(plan_, staging)
     result = render(project, staging, engine=engine)
     shutil.rmtree(project, ignore_errors=True)
@@ -467,9 +466,21 @@ def build(
     engine: str = "auto",
     on_notebook: Callable[[execute.NotebookResult], None] | None = None,
     on_step: Callable[[str], None] | None = None,
+    template: kernels.TemplateServer | None = None,
 ) -> BuildResult:
     """Build one period's report: validate (data and narrative), execute, collect facts and
-    tables, render, publish."""
+    tables, render, publish. ``template``: a kernel template the caller started early
+    (``execute.start_template_early``); the build uses it for the notebooks it runs, and
+    closes it."""
+    with template if template is not None else nullcontext():
+        return _build(period, root=root, jobs=jobs, force=force, engine=engine,
+                      on_notebook=on_notebook, on_step=on_step, early_template=template)
+
+
+def _build(period: str, *, root: Path | None, jobs: int | None, force: bool, engine: str,
+           on_notebook: Callable[[execute.NotebookResult], None] | None,
+           on_step: Callable[[str], None] | None,
+           early_template: kernels.TemplateServer | None) -> BuildResult:
     started = time.perf_counter()
     root = (root or project_root()).resolve()
     step = on_step or (lambda message: log.info(message))
@@ -485,7 +496,12 @@ def build(
         staging = publish_.staging_dir(out)
         job_list, cache = notebook_jobs(the_plan, staging), notebook_cache(the_plan)
         # The kernel template warms up (imports, fonts) while the data are validated.
-        template = execute.start_template(job_list, cache, reuse=not force)
+        template = early_template
+        if template is not None and not force and all(cache.has(job) for job in job_list):
+            template.close()  # every notebook comes from the cache
+            template = None
+        elif template is None:
+            template = execute.start_template(job_list, cache, reuse=not force)
         with template if template is not None else nullcontext():
             return _build_steps(the_plan, result, staging, job_list, cache, started, jobs=jobs,
                                 force=force, engine=engine, on_notebook=on_notebook, step=step,

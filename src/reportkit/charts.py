@@ -3,6 +3,7 @@ values written on the bars (meaning never carried by colour alone)."""
 
 from __future__ import annotations
 
+import base64
 import textwrap
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING
 from afcharts.af_colours import get_af_colours
 
 from reportkit.gss import round_half_up
+from reportkit.raster import svg_to_png
 
 # matplotlib (0.5 s) and seaborn (several seconds) are imported inside the functions that draw:
 # the build imports this module (through reportkit.chapter) but never draws.
@@ -114,10 +116,6 @@ class _ShownFigure:
     def png(self, fig: Figure) -> str | None:
         """The SVG of the same display (drawn now if there was none) rasterised at
         ``PRINT_DPI``, base64-encoded."""
-        import base64
-
-        from reportkit.raster import svg_to_png
-
         last, self._last = self._last, None
         drawn = last[1] if last is not None and last[0] == id(fig) else _svg_text(fig)
         if drawn is None:

@@ -1,5 +1,6 @@
-"""The ``reportkit`` command: argument parsing only. Each command imports what it needs when it
-runs, so ``reportkit --help`` starts quickly."""
+"""The ``reportkit`` command: argument parsing, the no-change check of ``reportkit build``, and
+errors as messages. What each command does is in ``reportkit.commands``, imported only when a
+command runs, so ``reportkit --help`` and a no-change rebuild start quickly."""
 
 from __future__ import annotations
 
@@ -7,9 +8,15 @@ import argparse
 import logging
 import os
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
-from reportkit import __version__
+from reportkit import __version__, lazy
+from reportkit.current import is_current
+from reportkit.errors import ParamsError, ReportkitError, describe_os_error
+from reportkit.paths import output_dir, project_root
+from reportkit.period_ids import check_period_id
 from reportkit.render.engines import ENGINES
 
 DEFAULT_PERIOD = "2020"
@@ -22,9 +29,6 @@ EXIT_HELP = """exit codes:
 
 def _period_id(text: str) -> str:
     """A period id, checked before anything touches the disk (argparse reports the error)."""
-    from reportkit.errors import ParamsError
-    from reportkit.period_ids import check_period_id
-
     try:
         return check_period_id(text)
     except ParamsError as exc:
@@ -156,181 +160,40 @@ def make_parser() -> argparse.ArgumentParser:
 # --- commands ------------------------------------------------------------------------------
 
 
-def cmd_build(args: argparse.Namespace) -> int:
-    import time
-
-    from reportkit.current import is_current
-    from reportkit.paths import output_dir, project_root
-
+def build_unless_current(args: argparse.Namespace) -> int:
+    """``reportkit build``: answered from the recorded fingerprint when nothing changed
+    (``reportkit.current``, in about 0.1 s); else the kernel template starts (it warms up
+    while the build's modules are imported) and the build in ``reportkit.commands`` runs."""
     started = time.perf_counter()
     if not args.force and is_current(args.period, project_root(), args.engine):
         print(f"{args.period}: up to date, nothing to do ({output_dir(args.period)}, "
               f"{time.perf_counter() - started:.2f} s)")
         return 0
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from reportkit.build import build, notebook_sources
-
-    console = Console(stderr=True)
-    total = len(notebook_sources(project_root()))
-    with Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.completed}/"
-        "{task.total}"), TimeElapsedColumn(), console=console, transient=True,
-    ) as progress:
-        task = progress.add_task("notebooks", total=total)
-
-        def on_step(message: str) -> None:
-            console.print(f"[dim]reportkit:[/dim] {message}")
-
-        def on_notebook(result) -> None:
-            how = "cached" if result.cached else ("FAILED" if result.error else "executed")
-            console.print(f"  {result.name:<22} {how:>8} {result.seconds:6.1f} s")
-            progress.advance(task)
-
-        result = build(args.period, jobs=args.jobs, force=args.force, engine=args.engine,
-                       on_notebook=on_notebook, on_step=on_step)
-    if result.up_to_date:
-        print(f"{args.period}: up to date, nothing to do ({result.output}, "
-              f"{result.seconds:.2f} s)")
-        return 0
-    ran = sum(not r.cached for r in result.notebooks)
-    print(f"{args.period}: built in {result.seconds:.1f} s: {ran} notebook(s) executed, "
-          f"{len(result.notebooks) - ran} from cache, {result.facts} facts; "
-          f"rendered with {result.engine}")
-    for document in result.documents:
-        print(f"  {document}")
-    return 0
+    template = lazy.module("execute").start_template_early()
+    try:
+        return lazy.module("commands").cmd_build(args, template)
+    finally:
+        if template is not None:
+            template.close()
 
 
-def cmd_render(args: argparse.Namespace) -> int:
-    from reportkit.build import rerender
-    from reportkit.paths import output_dir
+def _deferred(name: str) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        return getattr(lazy.module("commands"), f"cmd_{name}")(args)
 
-    result = rerender(args.period, engine=args.engine)
-    print(f"{args.period}: rendered with {result.engine} ({result.version})")
-    for document in result.outputs:
-        print(f"  {output_dir(args.period) / Path(document).name}")
-    return 0
+    run.__name__ = f"cmd_{name}"
+    return run
 
 
-def cmd_stage(args: argparse.Namespace) -> int:
-    from reportkit.build import stage_build
-
-    target = stage_build(args.period, args.target)
-    print(f"{args.period}: staged in {target}; run `quarto render` there "
-          "(outputs in _rendered/report/)")
-    return 0
-
-
-def cmd_verify(args: argparse.Namespace) -> int:
-    from contextlib import suppress
-
-    from reportkit.build import period_lock
-    from reportkit.errors import BuildLockedError
-    from reportkit.paths import output_dir
-    from reportkit.verify import verify
-
-    with suppress(BuildLockedError), period_lock(output_dir(args.period)):
-        pass  # taking the lock repairs an interrupted publish (a running build already did)
-    report = verify(args.period, run_nbval=not args.skip_nbval)
-    print(report.summary())
-    return 0 if report.passed else 1
-
-
-def cmd_validate(args: argparse.Namespace) -> int:
-    from reportkit import data
-    from reportkit.paths import data_dir
-
-    if args.period:
-        from reportkit import config
-
-        params = config.load_period(args.period)
-        files = {"notifications": params.data_path("notifications"),
-                 "children": params.data_path("children")}
-    else:
-        files = data.data_files(args.data or data_dir())
-        files = {"notifications": files[data.NOTIFICATIONS_FILE],
-                 "children": files[data.CHILDREN_FILE]}
-    dataset = data.load(**files)  # raises DataValidationError listing every problem
-    if args.period:
-        from reportkit.reference import check_population
-
-        check_population(params.data_path("population"))
-    print(f"{files['notifications']}, {files['children']}: valid "
-          f"({len(dataset.notifications)} notifications, {len(dataset.children)} children)")
-    return 0
-
-
-def cmd_synth(args: argparse.Namespace) -> int:
-    from reportkit import synth
-    from reportkit.paths import data_dir
-
-    kwargs = {} if args.seed is None else {"seed": args.seed}
-    out = args.out or data_dir()
-    if not args.force:
-        _refuse_real_data(out)
-    for path in synth.write(out, force=args.force, **kwargs):
-        print(f"wrote {path} (SYNTHETIC data)")
-    return 0
-
-
-def _refuse_real_data(out: Path) -> None:
-    """Refuse to write synthetic rows over a file a period's params call real data."""
-    from reportkit import config, synth
-    from reportkit.errors import UserError
-
-    targets = {(out / name).resolve() for name in synth.DATA_FILES}
-    for period in config.available_periods():
-        path = config.params_path(period)
-        params = config.load(path, check_files=False)  # a broken params file is an error too
-        if params.data.synthetic:
-            continue
-        for name in ("notifications", "children"):
-            if params.data_path(name).resolve() in targets:
-                raise UserError(
-                    f"{path}: key 'data.synthetic' is false, and data.{name} is "
-                    f"{params.data_path(name)}: refusing to overwrite real data with synthetic "
-                    "rows. Write them elsewhere with --out DIR, or pass --force"
-                )
-
-
-def cmd_lint(args: argparse.Namespace) -> int:
-    from reportkit import lint
-    from reportkit.paths import project_root
-
-    problems = lint.lint_project(project_root(), paths=args.paths or None)
-    for problem in problems:
-        print(problem)
-    if problems:
-        print(f"{len(problems)} typed number(s) in the narrative", file=sys.stderr)
-        return 1
-    print("narrative lint: no typed numbers")
-    return 0
-
-
-def cmd_periods(args: argparse.Namespace) -> int:
-    from reportkit import config
-
-    periods = config.available_periods()
-    width = max((len(p) for p in periods), default=0)
-    for period in periods:
-        params = config.load_period(period)
-        print(f"{period:<{width}}  {params.label:<28} {params.period.start} to "
-              f"{params.period.end}  {params.time_identifier}")
-    return 0
-
-
-COMMANDS = {
-    "build": cmd_build, "render": cmd_render, "stage": cmd_stage, "verify": cmd_verify,
-    "validate": cmd_validate, "synth": cmd_synth, "lint": cmd_lint, "periods": cmd_periods,
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "build": build_unless_current,
+    **{name: _deferred(name)
+       for name in ("render", "stage", "verify", "validate", "synth", "lint", "periods")},
 }
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run a command; reportkit's own errors print a message, not a traceback."""
-    from reportkit.errors import ReportkitError, describe_os_error
-
     args = make_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(name)s: %(message)s")

@@ -20,9 +20,11 @@ import os
 from pathlib import Path
 
 from reportkit import publish
-from reportkit.execute import sha256_file
+from reportkit.digests import sha256_file
+from reportkit.errors import RenderError
 from reportkit.inputs import listed_files
 from reportkit.paths import MANIFEST, cache_dir, output_dir
+from reportkit.render import resolve_engine
 
 log = logging.getLogger("reportkit.current")
 
@@ -97,9 +99,6 @@ def _try_lock(path: Path) -> int | None:
 def is_current(period: str, root: Path, engine: str = "auto") -> bool:
     """True when the published output of ``period`` is exactly what a build with ``engine``
     would make now (see the module's docstring); False when that is not known."""
-    from reportkit.errors import RenderError
-    from reportkit.render import resolve_engine
-
     out = output_dir(period, root)
     if any(p.exists() for p in (publish.journal_path(out), publish.staging_dir(out),
                                 publish.previous_dir(out))):

@@ -9,10 +9,9 @@ problem, else returns the typed :class:`Dataset`.
 
 from __future__ import annotations
 
-import csv
 import difflib
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,27 +22,29 @@ if TYPE_CHECKING:
     import pandera.pandas as pa
 
 from reportkit import codes as code_lists
-from reportkit.datadict import (
+from reportkit import rules
+from reportkit.datadict import (  # noqa: F401 - the outcome codes: re-exported
     AGE_RANGE,
     CHILD_TABLE,
     CHILDREN_FILE,
     EARLIEST_INCIDENT_DATE,
+    FATAL,
     FIRST_NOTIFICATION_DATE,
     ID_PATTERNS,
+    NON_FATAL,
     NOTIFICATION_TABLE,
     NOTIFICATIONS_FILE,
+    SERIOUS_HARM,
 )
 from reportkit.errors import DataValidationError
-from reportkit.paths import codes_dir, project_root
 from reportkit.paths import data_dir as default_data_dir
+from reportkit.rawdata import CodeLists, Problem, Table, parse_dates, read_table  # noqa: F401
 
 #: Inclusive range of ``notification_date``: from the Panel's start (2018-07-01) to the day of
 #: validation (``None``: no future dates), so a new period needs new rows, never a code change.
 NOTIFICATION_DATE_RANGE: tuple[date, date | None] = (FIRST_NOTIFICATION_DATE, None)
 #: How many problems ``format_problems`` lists before summarising the rest.
 MAX_LISTED_PROBLEMS = 200
-#: Code lists with more codes than this are referred to, not spelled out, in messages.
-_MAX_CODES_SPELLED_OUT = 25
 
 # The column lists, derived from the data dictionary (reportkit.datadict).
 NOTIFICATION_COLUMNS: tuple[str, ...] = tuple(c.name for c in NOTIFICATION_TABLE)
@@ -57,41 +58,12 @@ CHILD_CODES: Mapping[str, str] = {c.name: c.codes for c in CHILD_TABLE if c.code
 #: Columns that may be empty (each has its own rule for when).
 OPTIONAL_COLUMNS: frozenset[str] = frozenset(c.name for c in _ALL if c.optional)
 
-#: The ``outcome`` codes: a fatal incident, and the two non-fatal ones (serious harm first).
-FATAL = "death"
-SERIOUS_HARM = "serious_harm"
-NON_FATAL: tuple[str, ...] = (SERIOUS_HARM, "other")
 
 _ID_PATTERNS = ID_PATTERNS
-_ISO_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
-_DATE_FORMAT = "%Y-%m-%d"
 
 
 # --------------------------------------------------------------------------------------------
 # Public types
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One problem in the data.
-
-    ``row`` is the line number in the CSV file (header = line 1), ``None`` for a file-level
-    problem. ``message`` says what is allowed or how to fix it; when ``value`` is a non-empty
-    string, the message continues after it (``'deth' is not an allowed code; ...``).
-    """
-
-    file: str
-    row: int | None
-    column: str | None
-    value: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = self.file if self.row is None else f"{self.file} line {self.row}"
-        if self.column is not None:
-            where += f", column {self.column}"
-        what = f"{self.value!r} {self.message}" if self.value else self.message
-        return f"{where}: {what}"
 
 
 @dataclass(frozen=True, eq=False)
@@ -144,7 +116,7 @@ def load(
         # The class lists every problem; keep the printed message readable when there are many.
         error.args = (format_problems(problems),)
         raise error
-    lists = _CodeLists(codes_folder)
+    lists = CodeLists(codes_folder)
     return Dataset(
         notifications=_typed(
             tables[NOTIFICATIONS_FILE].frame, NOTIFICATION_COLUMNS, NOTIFICATION_CODES, lists
@@ -190,158 +162,6 @@ def format_problems(problems: Sequence[Problem], limit: int = MAX_LISTED_PROBLEM
 # Reading
 
 
-@dataclass
-class _Table:
-    """One CSV file read as text: a frame of strings and the line number of each row."""
-
-    name: str
-    frame: pd.DataFrame
-    lines: list[int]
-    complete: bool = True  # False when reading stopped early (a CSV syntax error)
-    skipped: list[dict[str, str]] = field(default_factory=list)  # rows of the wrong width
-
-    def line(self, position: int) -> int:
-        """The file line number of frame row ``position``."""
-        return self.lines[position]
-
-    def values(self, column: str) -> set[str]:
-        """All values of ``column``, including rows skipped for having the wrong width."""
-        found = set(self.frame[column]) if column in self.frame.columns else set()
-        return found | {row[column] for row in self.skipped if column in row}
-
-
-def _read(path: Path, expected: Sequence[str]) -> tuple[_Table | None, list[Problem]]:
-    """Read ``path`` as strings, keeping line numbers; report problems of form, not content."""
-    name = path.name
-    if not path.is_file():
-        what = "is not a file" if path.exists() else "file not found"
-        return None, [
-            Problem(
-                name,
-                None,
-                None,
-                None,
-                f"{what} in {path.parent}; correct the path (the params file's data.* keys, "
-                "or --data) or restore the file",
-            )
-        ]
-    problems: list[Problem] = []
-    records: list[tuple[int, list[str]]] = []
-    complete = True
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.reader(handle, strict=True)
-            previous = 0
-            try:
-                for fields in reader:
-                    start, previous = previous + 1, reader.line_num
-                    if fields:  # skip blank lines
-                        records.append((start, fields))
-            except csv.Error as exc:
-                complete = False
-                problems.append(
-                    Problem(
-                        name,
-                        reader.line_num,
-                        None,
-                        None,
-                        f"is not valid CSV ({exc}); check the quoting. "
-                        "Lines after this one were not checked",
-                    )
-                )
-    except UnicodeDecodeError as exc:
-        message = f"is not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8 CSV"
-        return None, [Problem(name, None, None, None, message)]
-    except OSError as exc:  # e.g. no permission to read it
-        message = f"cannot be read ({exc.strerror or exc}); check the file's permissions"
-        return None, [Problem(name, None, None, None, message)]
-
-    if not records:
-        problems.append(
-            Problem(name, None, None, None, f"is empty; expected a header: {', '.join(expected)}")
-        )
-        return None, problems
-
-    header_line, header = records[0]
-    keep: list[int] = []
-    seen: dict[str, int] = {}
-    for position, column in enumerate(header):
-        if column in seen:
-            problems.append(
-                Problem(
-                    name,
-                    header_line,
-                    column,
-                    None,
-                    f"column appears more than once in the header (columns {seen[column] + 1} "
-                    f"and {position + 1}); remove the duplicate (only the first was checked)",
-                )
-            )
-        else:
-            seen[column] = position
-            keep.append(position)
-
-    rows: list[list[str]] = []
-    lines: list[int] = []
-    skipped: list[dict[str, str]] = []
-    for line, fields in records[1:]:
-        if len(fields) == len(header):
-            rows.append(fields)
-            lines.append(line)
-            continue
-        skipped.append({header[i]: fields[i] for i in keep if i < len(fields)})
-        problems.append(
-            Problem(
-                name,
-                line,
-                None,
-                None,
-                f"has {len(fields)} fields but the header has {len(header)}; quote values that "
-                "contain commas (this row was not checked further)",
-            )
-        )
-    frame = pd.DataFrame({header[i]: [row[i] for row in rows] for i in keep}, dtype=str)
-    if not rows and not skipped:
-        problems.append(
-            Problem(name, None, None, None, "has a header but no data rows; add the rows")
-        )
-    return _Table(name, frame, lines, complete, skipped), problems
-
-
-# --------------------------------------------------------------------------------------------
-# Code lists
-
-
-class _CodeLists:
-    """The code lists, read from ``folder`` (default: the project's ``data/codes/``)."""
-
-    def __init__(self, folder: Path | None) -> None:
-        self.folder = folder or codes_dir()
-
-    def codes(self, name: str) -> list[str]:
-        """The codes of list ``name``."""
-        return code_lists.codes(name, self.folder)
-
-    def rows(self, name: str) -> list[dict[str, str]]:
-        """The rows of list ``name``."""
-        return code_lists.rows(name, self.folder)
-
-    def where(self, name: str) -> str:
-        """The path of list ``name``, as a user would type it."""
-        path = self.folder / f"{name}.csv"
-        try:
-            return path.resolve().relative_to(project_root()).as_posix()
-        except ValueError:
-            return str(path)
-
-    def allowed(self, name: str) -> str:
-        """A message fragment saying which codes are allowed."""
-        codes = self.codes(name)
-        if len(codes) > _MAX_CODES_SPELLED_OUT:
-            return f"allowed: the {len(codes)} codes in {self.where(name)}"
-        return f"allowed: {', '.join(codes)} (see {self.where(name)})"
-
-
 # --------------------------------------------------------------------------------------------
 # Column-level rules (pandera)
 
@@ -355,12 +175,6 @@ class _Schema:
     columns: tuple[str, ...]
 
 
-def _parse_dates(values: pd.Series) -> pd.Series:
-    """Strict ISO dates (``YYYY-MM-DD``) as datetime64; anything else becomes NaT."""
-    iso = values.str.fullmatch(_ISO_DATE)
-    return pd.to_datetime(values.where(iso), format=_DATE_FORMAT, errors="coerce")
-
-
 def _parse_ints(values: pd.Series) -> pd.Series:
     """Whole numbers (optionally negative) as floats; anything else becomes NaN."""
     whole = values.str.fullmatch(r"-?[0-9]+")
@@ -370,7 +184,7 @@ def _parse_ints(values: pd.Series) -> pd.Series:
 def _schema(
     columns: Sequence[str],
     coded: Mapping[str, str],
-    lists: _CodeLists,
+    lists: CodeLists,
     notification_range: tuple[date, date | None],
 ) -> _Schema:
     """The column-level rules of one table."""
@@ -418,7 +232,7 @@ def _schema(
             add(
                 column,
                 "date",
-                lambda s: ~filled(s) | _parse_dates(s).notna(),
+                lambda s: ~filled(s) | parse_dates(s).notna(),
                 "is not a valid date; use YYYY-MM-DD, e.g. 2020-04-01",
             )
         if column == "age_years":
@@ -440,14 +254,14 @@ def _schema(
         add(
             "notification_date",
             "range",
-            lambda s: ~_outside(_parse_dates(s), start, end),
+            lambda s: ~_outside(parse_dates(s), start, end),
             f"is outside the collection period; allowed: {start:%Y-%m-%d} to {end:%Y-%m-%d}",
         )
     if "incident_date" in checks:
         add(
             "incident_date",
             "range",
-            lambda s: ~_outside(_parse_dates(s), EARLIEST_INCIDENT_DATE, None),
+            lambda s: ~_outside(parse_dates(s), EARLIEST_INCIDENT_DATE, None),
             f"is too early; incidents must be on or after {EARLIEST_INCIDENT_DATE:%Y-%m-%d}",
         )
 
@@ -459,7 +273,7 @@ def _schema(
     return _Schema(schema, messages, tuple(columns))
 
 
-def _expected_value(column: str, coded: Mapping[str, str], lists: _CodeLists) -> str:
+def _expected_value(column: str, coded: Mapping[str, str], lists: CodeLists) -> str:
     """What a required ``column`` should hold, for the message about an empty cell."""
     if column in _ID_PATTERNS:
         letter = _ID_PATTERNS[column][0]
@@ -497,7 +311,7 @@ def _outside_ints(numbers: pd.Series, low: int, high: int) -> pd.Series:
     return numbers.notna() & ~numbers.between(low, high)
 
 
-def _column_problems(table: _Table, schema: _Schema) -> list[Problem]:
+def _column_problems(table: Table, schema: _Schema) -> list[Problem]:
     """Run the pandera schema lazily; one problem per failing cell or column."""
     import pandera.pandas as pa
 
@@ -552,25 +366,23 @@ def _inspect(
     files: Mapping[str, Path],
     notification_range: tuple[date, date | None],
     codes_folder: Path | None,
-) -> tuple[list[Problem], dict[str, _Table]]:
+) -> tuple[list[Problem], dict[str, Table]]:
     """All problems, and the tables read as strings (when readable), by role."""
     code_lists.check(codes_folder)  # unusable code lists: a UserError naming the file
-    lists = _CodeLists(codes_folder)
+    lists = CodeLists(codes_folder)
     problems: list[Problem] = []
-    tables: dict[str, _Table] = {}
+    tables: dict[str, Table] = {}
     specs: Iterable[tuple[str, tuple[str, ...], Mapping[str, str]]] = (
         (NOTIFICATIONS_FILE, NOTIFICATION_COLUMNS, NOTIFICATION_CODES),
         (CHILDREN_FILE, CHILD_COLUMNS, CHILD_CODES),
     )
     for name, columns, coded in specs:
-        table, found = _read(files[name], columns)
+        table, found = read_table(files[name], columns)
         problems += found
         if table is None:
             continue
         tables[name] = table
         problems += _column_problems(table, _schema(columns, coded, lists, notification_range))
-    from reportkit import rules  # the rules across cells, rows and tables (they use this module)
-
     problems += rules.check_all(tables, lists)
     order = {files[NOTIFICATIONS_FILE].name: 0, files[CHILDREN_FILE].name: 1}
     return sorted(problems, key=lambda problem: _sort_key(problem, order)), tables
@@ -597,14 +409,14 @@ def _sort_key(problem: Problem, file_order: Mapping[str, int]) -> tuple[int, int
 
 
 def _typed(
-    frame: pd.DataFrame, order: Sequence[str], coded: Mapping[str, str], lists: _CodeLists
+    frame: pd.DataFrame, order: Sequence[str], coded: Mapping[str, str], lists: CodeLists
 ) -> pd.DataFrame:
     """Convert a validated frame of strings to its documented types."""
     columns: dict[str, pd.Series | pd.Categorical] = {}
     for column in frame.columns:
         values = frame[column]
         if column in DATE_COLUMNS:
-            columns[column] = _parse_dates(values)
+            columns[column] = parse_dates(values)
         elif column in FLAG_COLUMNS or column == "age_years":
             columns[column] = values.astype("int64")
         elif column in coded:

@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reportkit import kernels
+from reportkit.digests import sha256_file
 from reportkit.errors import NotebookError
 
 if TYPE_CHECKING:
     import multiprocessing.context
-
-    from reportkit.kernels import TemplateServer
 
 log = logging.getLogger("reportkit.execute")
 KERNEL = "python3"
@@ -31,15 +31,6 @@ TABLES = "tables"
 # time (1.2-2 s of CPU per process here; python-jsonschema/jsonschema#1428). No notebook schema
 # uses format checks, so the worker processes skip it (jsonschema then omits that one checker).
 UNUSED_SLOW_IMPORTS = ("rfc3987_syntax",)
-
-
-def sha256_file(path: Path) -> str:
-    """The SHA-256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -234,16 +225,22 @@ def fast_kernels_available() -> bool:
 
 
 def start_template(jobs: Sequence[NotebookJob], cache: Cache | None, *,
-                   reuse: bool = True) -> TemplateServer | None:
+                   reuse: bool = True) -> kernels.TemplateServer | None:
     """The kernel template for a run of ``jobs``, started now so that it warms up while the
     caller does other work (pass it to ``run_all``, then close it); None when every job is in
     the cache or fast kernels are off or unavailable."""
-    if not fast_kernels_available():
-        return None
     if reuse and cache is not None and all(cache.has(job) for job in jobs):
         return None
-    from reportkit import kernels
+    return start_template_early()
 
+
+def start_template_early() -> kernels.TemplateServer | None:
+    """A kernel template (and the workers' fork server) started before the caller knows which
+    notebooks will run: the CLI starts one before it imports the build, so that the template
+    warms up during those imports too. None when fast kernels are off or unavailable. The
+    build closes it at once when every notebook comes from the cache."""
+    if not fast_kernels_available():
+        return None
     start_workers_server()
     return kernels.start_server(KERNEL)
 
@@ -357,7 +354,7 @@ def run_all(
     on_done: Callable[[NotebookResult], None] | None = None,
     environment: dict[str, str] | None = None,
     fast: bool | None = None,
-    template: TemplateServer | None = None,
+    template: kernels.TemplateServer | None = None,
 ) -> list[NotebookResult]:
     """Run every job not in the cache, up to ``max_workers`` at once, each in its own process.
 
@@ -385,8 +382,6 @@ def run_all(
             fast = fast_kernels_available()
         with contextlib.ExitStack() as stack:
             if fast and template is None:
-                from reportkit import kernels
-
                 template = kernels.start_server(KERNEL)
                 if template is not None:
                     stack.enter_context(template)

@@ -27,7 +27,8 @@ import os
 import shutil
 from pathlib import Path
 
-from reportkit.execute import sha256_file
+from reportkit import lazy
+from reportkit.digests import sha256_file
 from reportkit.paths import MANIFEST
 
 log = logging.getLogger("reportkit.publish")
@@ -79,10 +80,8 @@ def output_hashes(folder: Path) -> dict[str, str]:
 def whole_problems(folder: Path) -> list[str]:
     """What is wrong with an output folder against its manifest: missing, changed or extra
     files. An empty list means every output is exactly as the build wrote it."""
-    from reportkit.manifest import OutputRecord  # lazy: pydantic, which `publish` need not pay
-
-    try:
-        recorded = OutputRecord.model_validate_json(
+    try:  # the manifest's model is imported here, not at the top: see reportkit.lazy
+        recorded = lazy.module("manifest").OutputRecord.model_validate_json(
             (folder / MANIFEST).read_bytes()).output_hashes
     except (OSError, ValueError) as exc:  # pydantic's ValidationError is a ValueError
         return [f"{folder / MANIFEST}: unreadable or without output hashes ({exc})"]

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from reportkit.data import FATAL, NON_FATAL, Problem, _CodeLists, _parse_dates, _Table
-from reportkit.datadict import CHILDREN_FILE, ID_PATTERNS, NOTIFICATIONS_FILE
+from reportkit.datadict import CHILDREN_FILE, FATAL, ID_PATTERNS, NON_FATAL, NOTIFICATIONS_FILE
+from reportkit.rawdata import CodeLists, Problem, Table, parse_dates
 
 N, C = NOTIFICATIONS_FILE, CHILDREN_FILE
 
@@ -22,15 +22,15 @@ N, C = NOTIFICATIONS_FILE, CHILDREN_FILE
 class Context:
     """What a rule sees: the tables read as text (by role; absent when unreadable), code lists."""
 
-    tables: dict[str, _Table]
-    lists: _CodeLists
+    tables: dict[str, Table]
+    lists: CodeLists
 
     @property
-    def notifications(self) -> _Table:
+    def notifications(self) -> Table:
         return self.tables[N]
 
     @property
-    def children(self) -> _Table:
+    def children(self) -> Table:
         return self.tables[C]
 
 
@@ -71,7 +71,7 @@ def rule(file: str, column: str, text: str, *needs: str | tuple[str, str]):
     return register
 
 
-def check_all(tables: dict[str, _Table], lists: _CodeLists) -> list[Problem]:
+def check_all(tables: dict[str, Table], lists: CodeLists) -> list[Problem]:
     """Every problem the rules find (rules whose columns are missing are skipped)."""
     context = Context(tables, lists)
     problems: list[Problem] = []
@@ -81,7 +81,7 @@ def check_all(tables: dict[str, _Table], lists: _CodeLists) -> list[Problem]:
     return problems
 
 
-def cells(table: _Table, mask: pd.Series, column: str,
+def cells(table: Table, mask: pd.Series, column: str,
           message: Callable[[int], str] | str) -> list[Problem]:
     """One problem per row where ``mask`` is true, about ``column``."""
     values = table.frame[column]
@@ -92,7 +92,7 @@ def cells(table: _Table, mask: pd.Series, column: str,
     ]
 
 
-def _duplicates(table: _Table, column: str) -> list[Problem]:
+def _duplicates(table: Table, column: str) -> list[Problem]:
     """Repeated ids: every occurrence after the first, citing the first."""
     values = table.frame[column]
     repeated = values.duplicated(keep="first") & (values != "")
@@ -102,7 +102,7 @@ def _duplicates(table: _Table, column: str) -> list[Problem]:
         f"{table.line(first[values.iat[p]])})"))
 
 
-def _unmatched_ids(table: _Table, other: _Table, message: str) -> list[Problem]:
+def _unmatched_ids(table: Table, other: Table, message: str) -> list[Problem]:
     """Cells of ``table`` whose well-formed ``notification_id`` is not in ``other`` (the link
     between the two files, checked from either side)."""
     if not other.complete:  # a CSV syntax error stopped reading: ids may be missing
@@ -131,8 +131,8 @@ def _notification_has_children(ctx: Context) -> list[Problem]:
 @rule(N, "incident_date", "not after `notification_date`", "notification_date")
 def _incident_not_after_notification(ctx: Context) -> list[Problem]:
     frame = ctx.notifications.frame
-    incident = _parse_dates(frame["incident_date"])
-    notified = _parse_dates(frame["notification_date"])
+    incident = parse_dates(frame["incident_date"])
+    notified = parse_dates(frame["notification_date"])
     return cells(ctx.notifications, incident > notified, "incident_date", lambda p: (
         f"is after notification_date {frame['notification_date'].iat[p]}; an incident cannot "
         "be notified before it happens, so check both dates"))
@@ -244,8 +244,8 @@ def _neglect_feature_with_neglect(ctx: Context) -> list[Problem]:
 @rule(N, "rapid_review_date", "not before `notification_date`", "notification_date")
 def _review_not_before_notification(ctx: Context) -> list[Problem]:
     frame = ctx.notifications.frame
-    review = _parse_dates(frame["rapid_review_date"])
-    notified = _parse_dates(frame["notification_date"])
+    review = parse_dates(frame["rapid_review_date"])
+    notified = parse_dates(frame["notification_date"])
     return cells(ctx.notifications, review < notified, "rapid_review_date", lambda p: (
         f"is before notification_date {frame['notification_date'].iat[p]}; the rapid review "
         "follows the notification (leave it empty if not yet received)"))

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from reportkit import codes, config, facts, gss, published, stats, tables, wording
+from reportkit import charts, codes, config, facts, gss, published, stats, tables, wording
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -276,8 +276,6 @@ def comparisons_open_data(comparisons: pd.DataFrame) -> pd.DataFrame:
 
 def comparisons_chart(comparisons: pd.DataFrame) -> Figure:
     """The rate ratios with their intervals, or a note that there is nothing to compare."""
-    from reportkit import charts
-
     if comparisons.empty:
         return charts.message("No earlier period in the data to compare with.")
     return charts.interval_chart(
@@ -304,8 +302,6 @@ def review_day_bands(chapter: Chapter) -> pd.DataFrame:
 def review_days_chart(bands: pd.DataFrame) -> Figure:
     """``review_day_bands`` as bars: the bands up to the expectation in the focus colour, the
     later ones in grey, and a legend saying so."""
-    from reportkit import charts
-
     within = list(bands.loc[bands["within"], "band"])
     return charts.bar_values(list(bands["band"]), list(bands["percent"]),
                              title="Working days to receive the rapid review",

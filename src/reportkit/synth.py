@@ -24,7 +24,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import linear_sum_assignment
 
 from reportkit import codes, stats
 from reportkit.data import CHILD_COLUMNS, DATE_COLUMNS, FLAG_COLUMNS, NOTIFICATION_COLUMNS
@@ -287,6 +286,10 @@ def assign(rng: np.random.Generator, weights: np.ndarray, quotas: Sequence[int])
     with np.errstate(divide="ignore"):
         score = np.where(weights > 0, np.log(np.where(weights > 0, weights, 1)) + noise, -1e6)
     columns = np.repeat(np.arange(k), quotas)
+    # scipy.optimize takes 0.3 s to import: only generating data needs it, not every command
+    # that reads synth's names (the CLI imports this module for `reportkit synth`'s checks).
+    from scipy.optimize import linear_sum_assignment
+
     rows, slots = linear_sum_assignment(-score[:, columns])
     result = np.empty(n, dtype=int)
     result[rows] = columns[slots]

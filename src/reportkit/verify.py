@@ -35,12 +35,14 @@ import pandas as pd
 import pypdfium2
 from bs4 import BeautifulSoup
 
-from reportkit import config, disclosure, execute, executed, facts, tables
+from reportkit import config, disclosure, executed, facts, spreadsheet, tables
 from reportkit import manifest as manifest_
+from reportkit.digests import sha256_file
 from reportkit.errors import UserError
 from reportkit.paths import DATA_CACHE_ENV, NO_DATA_CACHE_ENV, output_dir, project_root
+from reportkit.render.notice import SYNTHETIC_LABEL
 from reportkit.render.quoted import quoted_facts
-from reportkit.render.staging import SYNTHETIC_LABEL
+from reportkit.screener import data_files
 
 SANITIZE_FILE = Path(__file__).resolve().parent / "resources" / "nbval-sanitize.cfg"
 RECORD_ID = re.compile(r"\b[NC]\d{6}\b")
@@ -466,7 +468,7 @@ def check_manifest(out: Path, root: Path) -> Check:
         path = root / relative
         if not path.is_file():
             check.fail(f"input {relative} recorded in manifest.json no longer exists")
-        elif execute.sha256_file(path) != recorded:
+        elif sha256_file(path) != recorded:
             check.fail(f"input {relative} changed since the build (hash differs): rebuild")
     for relative in manifest.outputs:
         if not (out / relative).is_file():
@@ -480,9 +482,6 @@ def check_manifest(out: Path, root: Path) -> Check:
 def check_spreadsheet(out: Path) -> Check:
     """The accessible spreadsheet: cover, contents and notes sheets, a title in A1 and no
     merged cells on every sheet, and each table sheet's cells equal to its open-data file."""
-    from reportkit import spreadsheet
-    from reportkit.screener import data_files
-
     check = Check("spreadsheet")
     workbook = out / spreadsheet.SPREADSHEET
     check.checked = 1 + len(data_files(out / "tables"))  # the workbook, then each table sheet

@@ -11,11 +11,11 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from reportkit import lazy
 from reportkit.errors import RenderError
 
-# Each engine imports its own modules when it is used: the CLI reads this registry for its
-# --engine choices, and the built-in engine's modules (Pandoc, python-docx, YAML) cost about
-# 0.3 s to import, which `reportkit --help` need not pay.
+# Each engine's implementation is imported when it is used (``reportkit.lazy`` says why): the
+# CLI reads this registry for its --engine choices.
 
 log = logging.getLogger("reportkit.render")
 
@@ -50,21 +50,15 @@ class QuartoEngine(Engine):
 
     def available(self) -> bool:
         """Quarto is on PATH."""
-        from reportkit.render import quarto  # lazy: see the module comment
-
-        return quarto.quarto_path() is not None
+        return lazy.module("render.quarto").quarto_path() is not None
 
     def require(self) -> None:
         """A clear error when Quarto is not on PATH."""
-        from reportkit.render import quarto  # lazy: see the module comment
-
-        quarto.require_quarto()
+        lazy.module("render.quarto").require_quarto()
 
     def render(self, project_dir, out_dir, documents, formats):
         """Run Quarto on the staged project."""
-        from reportkit.render import quarto  # lazy: see the module comment
-
-        return quarto.render_quarto(project_dir, out_dir, documents, formats)
+        return lazy.module("render.quarto").render_quarto(project_dir, out_dir, documents, formats)
 
 
 class BuiltinEngine(Engine):
@@ -75,8 +69,7 @@ class BuiltinEngine(Engine):
 
     def render(self, project_dir, out_dir, documents, formats):
         """Render with Pandoc and Typst."""
-        from reportkit.render import builtin  # lazy: see the module comment
-
+        builtin = lazy.module("render.builtin")
         versions = builtin.engine_versions()
         log.info(
             "rendering with the built-in engine (pandoc %s, typst %s): Quarto is not used",

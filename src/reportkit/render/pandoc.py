@@ -17,7 +17,7 @@ import yaml
 
 from reportkit.errors import RenderError
 from reportkit.render.docx_reference import build_reference_docx
-from reportkit.render.staging import SYNTHETIC_LABEL
+from reportkit.render.notice import SYNTHETIC_LABEL
 
 log = logging.getLogger("reportkit.render")
 

@@ -25,9 +25,11 @@ from typing import Any
 import yaml
 
 from reportkit.escape import markdown_text
+from reportkit.render.docx_reference import build_reference_docx
+from reportkit.render.notice import SYNTHETIC_LABEL
+from reportkit.render.pandoc import pandoc_path
 from reportkit.render.reader_copy import write_reader_copies
 
-SYNTHETIC_LABEL = "SYNTHETIC DATA: not official statistics"
 SYNTHETIC_NOTICE = (
     "Figures in this report are computed from SYNTHETIC data generated to test and demonstrate "
     "the reporting pipeline. They are not official statistics and do not describe real children "
@@ -83,11 +85,6 @@ def stage_project(
     if notebooks is not None:
         write_reader_copies(notebooks, target / "notebooks")
     if reference_doc:
-        # Imported here: render.pandoc imports this module (SYNTHETIC_LABEL), so a top-level
-        # import would be circular.
-        from reportkit.render.docx_reference import build_reference_docx
-        from reportkit.render.pandoc import pandoc_path
-
         build_reference_docx(
             pandoc_path(), target / REFERENCE_DOCX,
             header_label=SYNTHETIC_LABEL if metadata.get("synthetic_data") else None,
