@@ -114,3 +114,44 @@ def test_synth_regenerates_the_shipped_csvs_byte_for_byte(tmp_path: Path) -> Non
     assert "SYNTHETIC" in result.stdout
     for name in ("notifications.csv", "children.csv"):
         assert (tmp_path / name).read_bytes() == (REPO / "data" / name).read_bytes(), name
+
+
+class _FakeTemplate:
+    """Stands in for the kernel template: records that it was closed."""
+
+    closed = 0
+
+    def close(self) -> None:
+        self.closed += 1
+
+    def __enter__(self) -> _FakeTemplate:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+@pytest.mark.parametrize(("cached", "force", "started"), [
+    (False, False, True), (True, False, False), (True, True, True)])
+def test_the_kernel_template_starts_early_only_when_every_notebook_will_run(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cached: bool, force: bool,
+        started: bool) -> None:
+    """Without a cached run of the period (or with --force), the CLI starts the template
+    before importing the build and closes it after; with one, the build decides."""
+    from reportkit import cli, commands, execute
+
+    monkeypatch.setenv("REPORTKIT_ROOT", str(tmp_path))
+    if cached:
+        entry = tmp_path / ".reportkit-cache" / "2020" / "01_overview"
+        entry.mkdir(parents=True)
+        (entry / "record.json").write_text("{}", encoding="utf-8")
+    assert cli.has_cached_runs("2020") is cached
+    template = _FakeTemplate()
+    given: list[object] = []
+    monkeypatch.setattr(cli, "is_current", lambda *_args: False)
+    monkeypatch.setattr(execute, "start_template_early", lambda: template)
+    monkeypatch.setattr(commands, "cmd_build", lambda _args, t: given.append(t) or 0)
+    args = make_parser().parse_args(["build", "--year", "2020", *(["--force"] if force else [])])
+    assert cli.build_unless_current(args) == 0
+    assert given == [template if started else None]
+    assert template.closed == (1 if started else 0)

@@ -14,7 +14,7 @@ import shutil
 import sys
 import time
 from collections.abc import Callable
-from contextlib import contextmanager, nullcontext, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
@@ -470,24 +470,16 @@ def build(
 ) -> BuildResult:
     """Build one period's report: validate (data and narrative), execute, collect facts and
     tables, render, publish. ``template``: a kernel template the caller started early
-    (``execute.start_template_early``); the build uses it for the notebooks it runs, and
-    closes it."""
-    with template if template is not None else nullcontext():
-        return _build(period, root=root, jobs=jobs, force=force, engine=engine,
-                      on_notebook=on_notebook, on_step=on_step, early_template=template)
-
-
-def _build(period: str, *, root: Path | None, jobs: int | None, force: bool, engine: str,
-           on_notebook: Callable[[execute.NotebookResult], None] | None,
-           on_step: Callable[[str], None] | None,
-           early_template: kernels.TemplateServer | None) -> BuildResult:
+    (``execute.start_template_early``) and closes; the build forks the kernels of the
+    notebooks it runs from it, and closes it sooner when the cache answers every notebook.
+    Without one, the build starts (and closes) its own when a notebook must run."""
     started = time.perf_counter()
     root = (root or project_root()).resolve()
     step = on_step or (lambda message: log.info(message))
     the_plan = plan(period, root, engine)
     out = output_dir(period, root)
     result = BuildResult(period=period, output=out, engine=the_plan.engine)
-    with period_lock(out):
+    with period_lock(out), ExitStack() as own:
         if not force and is_up_to_date(the_plan, out):
             current.write_record(period, root, the_plan.engine, the_plan.file_hashes)
             result.up_to_date = True
@@ -496,16 +488,16 @@ def _build(period: str, *, root: Path | None, jobs: int | None, force: bool, eng
         staging = publish_.staging_dir(out)
         job_list, cache = notebook_jobs(the_plan, staging), notebook_cache(the_plan)
         # The kernel template warms up (imports, fonts) while the data are validated.
-        template = early_template
-        if template is not None and not force and all(cache.has(job) for job in job_list):
-            template.close()  # every notebook comes from the cache
-            template = None
-        elif template is None:
+        if template is None:
             template = execute.start_template(job_list, cache, reuse=not force)
-        with template if template is not None else nullcontext():
-            return _build_steps(the_plan, result, staging, job_list, cache, started, jobs=jobs,
-                                force=force, engine=engine, on_notebook=on_notebook, step=step,
-                                template=template)
+            if template is not None:
+                own.enter_context(template)
+        elif not force and all(cache.has(job) for job in job_list):
+            template.close()  # not needed: the caller's, freed now
+            template = None
+        return _build_steps(the_plan, result, staging, job_list, cache, started, jobs=jobs,
+                            force=force, engine=engine, on_notebook=on_notebook, step=step,
+                            template=template)
 
 
 def _build_steps(the_plan: Plan, result: BuildResult, staging: Path,

@@ -10,12 +10,13 @@ import os
 import sys
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 
 from reportkit import __version__, lazy
 from reportkit.current import is_current
 from reportkit.errors import ParamsError, ReportkitError, describe_os_error
-from reportkit.paths import output_dir, project_root
+from reportkit.paths import cache_dir, output_dir, project_root
 from reportkit.period_ids import check_period_id
 from reportkit.render.engines import ENGINES
 
@@ -162,19 +163,26 @@ def make_parser() -> argparse.ArgumentParser:
 
 def build_unless_current(args: argparse.Namespace) -> int:
     """``reportkit build``: answered from the recorded fingerprint when nothing changed
-    (``reportkit.current``, in about 0.1 s); else the kernel template starts (it warms up
-    while the build's modules are imported) and the build in ``reportkit.commands`` runs."""
+    (``reportkit.current``, in about 0.1 s); else the build in ``reportkit.commands`` runs,
+    with the kernel template started first when it will surely be needed (it then warms up
+    while the build's modules are imported)."""
     started = time.perf_counter()
     if not args.force and is_current(args.period, project_root(), args.engine):
         print(f"{args.period}: up to date, nothing to do ({output_dir(args.period)}, "
               f"{time.perf_counter() - started:.2f} s)")
         return 0
-    template = lazy.module("execute").start_template_early()
-    try:
+    template = (lazy.module("execute").start_template_early()
+                if args.force or not has_cached_runs(args.period) else None)
+    with template if template is not None else nullcontext():
         return lazy.module("commands").cmd_build(args, template)
-    finally:
-        if template is not None:
-            template.close()
+
+
+def has_cached_runs(period: str) -> bool:
+    """Whether the notebook cache holds any run of ``period``. Without one, every notebook
+    runs, so the kernel template is worth starting before the build is imported; with one,
+    the build starts it, after it has seen which notebooks the cache answers (all of them
+    when only the narrative or params changed)."""
+    return any((cache_dir(project_root()) / period).glob("*/record.json"))
 
 
 def _deferred(name: str) -> Callable[[argparse.Namespace], int]:
