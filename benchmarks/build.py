@@ -20,8 +20,8 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from reportkit import manifest as manifest_
-from reportkit.inputs import notebook_sources
+from reportkit.build.inputs import notebook_sources
+from reportkit.publish import manifest as manifest_
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -61,7 +61,7 @@ ROOT = REPO  # the project benchmarked: a temporary copy unless --in-place
 
 def copy_project(target: Path) -> Path:
     """Copy what a build reads (not outputs, caches or the venv) to ``target``."""
-    from reportkit.build import copy_project as copy_inputs
+    from reportkit.build.pipeline import copy_project as copy_inputs
 
     return copy_inputs(REPO, target)
 

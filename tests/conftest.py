@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import small_data
 from filelock import FileLock
 
-from reportkit.build import build
-from reportkit.build import copy_project as copy_inputs
+from reportkit.build.pipeline import build
+from reportkit.build.pipeline import copy_project as copy_inputs
 
 REPO = Path(__file__).resolve().parents[1]
 ENGINES = ("pandoc+typst", "quarto")
@@ -166,7 +167,7 @@ def engine_builds(built_2020, quarto: Path, tmp_path_factory: pytest.TempPathFac
     copy of that project rebuilt with engine 'quarto', which takes every notebook from the
     cache, so only the rendering differs. Maps each engine to (project, published output).
 
-    Made once per run and shared by every worker (test_engines.py, test_browser.py). The tests
+    Made once per run and shared by every worker (test_engines_agree.py, test_browser.py). The tests
     read them (and copy them to tamper with); only ``reportkit verify`` of the Quarto build
     writes there, its own verification.json."""
     source, _ = built_2020
@@ -193,3 +194,16 @@ def quarto_2020(engine_builds: dict) -> tuple[Path, Path]:
 def engine_out(request: pytest.FixtureRequest, engine_builds: dict) -> tuple[str, Path]:
     """(engine, the published 2020 output folder it rendered)."""
     return request.param, engine_builds[request.param][1]
+
+
+@pytest.fixture
+def make_data(tmp_path: Path) -> Callable[..., Path]:
+    """Write the small valid dataset (``tests/small_data.py``) into a fresh folder each call,
+    edited first by ``edit(notifications, children)``; column lists may be given too."""
+    counter = iter(range(1000))
+
+    def make(edit: Callable[[list[dict[str, str]], list[dict[str, str]]], None] | None = None,
+             **columns: tuple[str, ...] | list[str]) -> Path:
+        return small_data.write_dataset(tmp_path / f"data{next(counter)}", edit, **columns)
+
+    return make

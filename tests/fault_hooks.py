@@ -1,5 +1,5 @@
 """Run the ``reportkit`` command with a kill at a named point: the process sends itself SIGKILL
-there, as a power cut or ``kill -9`` would. Used by test_faults.py:
+there, as a power cut or ``kill -9`` would. Used by test_build_faults.py:
 
     python tests/fault_hooks.py POINT build --year 2020
 
@@ -17,7 +17,9 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from reportkit import build, cli, execute, publish
+from reportkit import cli
+from reportkit.build import execute, pipeline
+from reportkit.publish import output_folder
 
 
 def die() -> None:
@@ -56,14 +58,15 @@ def kill_before(owner: object, name: str, when: Callable[..., bool]) -> None:
 
 POINTS: dict[str, Callable[[], None]] = {
     "notebooks": lambda: kill_after(execute.Cache, "put"),
-    "render": lambda: kill_after(build, "stage_project"),
-    "journal-written": lambda: kill_after(publish, "_write_journal"),
+    "render": lambda: kill_after(pipeline, "stage_project"),
+    "journal-written": lambda: kill_after(output_folder, "_write_journal"),
     "old-output-aside": lambda: kill_after(
         os, "rename", lambda src, dst: Path(dst).name.startswith(".previous-")),
     "new-output-in": lambda: kill_after(
         os, "rename", lambda src, dst: Path(src).name.startswith(".staging-")),
     "old-output-not-yet-deleted": lambda: kill_before(
-        publish, "_remove", lambda path: path.name.startswith(".previous-") and path.exists()),
+        output_folder, "_remove",
+        lambda path: path.name.startswith(".previous-") and path.exists()),
 }
 
 

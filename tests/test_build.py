@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from reportkit import build as build_module
-from reportkit.build import build
+from reportkit.build import pipeline as build_module
+from reportkit.build.pipeline import build
+from reportkit.data.published_figures import load_all
 from reportkit.errors import BuildLockedError, LintError, NotebookError, UserError
-from reportkit.published import load_all
 
 pytestmark = pytest.mark.slow
 CHAPTERS = 8

@@ -1,4 +1,5 @@
-"""reportkit.chapter: what a chapter notebook starts from (outcome selections, cached data)."""
+"""reportkit.analysis.chapter: what a chapter notebook starts from (outcome selections, cached
+data)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from reportkit import chapter, data
-from reportkit.chapter import Chapter, load_dataset
+from reportkit.analysis import chapter
+from reportkit.analysis.chapter import Chapter, load_dataset
+from reportkit.data import validated
 from reportkit.paths import DATA_CACHE_ENV, NO_DATA_CACHE_ENV, cache_dir
 
 REPO = Path(__file__).resolve().parents[1]
@@ -28,8 +30,8 @@ def test_outcome_selections_follow_the_code_list() -> None:
     assert list(chap.non_fatal["notification_id"]) == ["N000001", "N000002"]
     assert list(chap.serious_harm["notification_id"]) == ["N000001"]
     codes = pd.read_csv(REPO / "data" / "codes" / "outcome.csv", dtype=str)
-    assert {data.FATAL, *data.NON_FATAL} == set(codes.iloc[:, 0])
-    assert data.SERIOUS_HARM in data.NON_FATAL
+    assert {validated.FATAL, *validated.NON_FATAL} == set(codes.iloc[:, 0])
+    assert validated.SERIOUS_HARM in validated.NON_FATAL
 
 
 @pytest.fixture
@@ -47,7 +49,7 @@ def test_validated_data_are_cached_by_content_and_checked(
     first = load_dataset(*files, root=project)
     (entry,) = (cache_dir(project) / "datasets").glob("*.json")
     calls = []
-    monkeypatch.setattr(data, "load", lambda **kw: calls.append(kw) or first)
+    monkeypatch.setattr(validated, "load", lambda **kw: calls.append(kw) or first)
     again = load_dataset(*files, root=project)
     assert calls == []  # from the cache
     pd.testing.assert_frame_equal(again.notifications, first.notifications)
@@ -69,7 +71,7 @@ def test_another_cache_folder_starts_empty_and_is_used(
     first = load_dataset(*files, root=project)  # the project's cache now holds an entry
     monkeypatch.setenv(DATA_CACHE_ENV, str(tmp_path / "verify-cache"))
     calls = []
-    monkeypatch.setattr(data, "load", lambda **kw: calls.append(kw) or first)
+    monkeypatch.setattr(validated, "load", lambda **kw: calls.append(kw) or first)
     load_dataset(*files, root=project)
     assert len(calls) == 1  # validated, not taken from the project's cache
     assert len(list((tmp_path / "verify-cache").glob("*.json"))) == 1

@@ -9,7 +9,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
-from reportkit import charts  # noqa: E402
+from reportkit.analysis import charts  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

@@ -138,7 +138,8 @@ def test_the_kernel_template_starts_early_only_when_every_notebook_will_run(
         started: bool) -> None:
     """Without a cached run of the period (or with --force), the CLI starts the template
     before importing the build and closes it after; with one, the build decides."""
-    from reportkit import cli, commands, execute
+    from reportkit import cli, commands
+    from reportkit.build import execute
 
     monkeypatch.setenv("REPORTKIT_ROOT", str(tmp_path))
     if cached:

@@ -113,20 +113,6 @@ def test_not_yaml_is_a_clear_error(tmp_path: Path) -> None:
         config.load(path)
 
 
-@pytest.mark.parametrize("period_id", ["2020", "2019-20", "2023-04-to-2023-09",
-                                       "2024-01-to-2024-06"])
-def test_period_ids_name_years_and_spans(period_id: str) -> None:
-    assert config.is_period_id(period_id)
-    assert config.check_period_id(period_id, REPO) == period_id
-
-
-@pytest.mark.parametrize("period_id", ["2024-h1", "2023-13-to-2024-02", "2023-04-2023-09",
-                                       "../2020", "2023-4-to-2023-9"])
-def test_other_period_ids_are_refused_naming_the_forms(period_id: str) -> None:
-    with pytest.raises(ParamsError, match="YYYY-MM-to-YYYY-MM"):
-        config.check_period_id(period_id, REPO)
-
-
 def test_a_span_id_names_its_first_and_last_months(tmp_path: Path) -> None:
     body = _valid("2019-04-to-2019-09") | {
         "period": {"start": "2019-04-01", "end": "2019-09-30", "label": "April to September 2019"},

@@ -1,4 +1,5 @@
-"""Tests for reportkit.disclosure, including property tests that no hidden value can be derived.
+"""Tests for reportkit.analysis.disclosure, including property tests that no hidden value can be
+derived.
 
 The property tests bound every hidden cell over all non-negative tables consistent with what is
 published (linear programming; the transportation constraint matrix is totally unimodular, so
@@ -16,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from reportkit.disclosure import (
+from reportkit.analysis.disclosure import (
     CONFIDENTIAL,
     GSS_SYMBOLS,
     LOW,

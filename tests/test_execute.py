@@ -1,4 +1,4 @@
-"""reportkit.execute: cache keys, the checked cache of executed notebooks, and run_all."""
+"""reportkit.build.execute: cache keys, the checked cache of executed notebooks, and run_all."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from reportkit import execute
+from reportkit.build import execute
+from reportkit.build.execute import Cache, NotebookJob, job_key, run_all
 from reportkit.errors import NotebookError
-from reportkit.execute import Cache, NotebookJob, job_key, run_all
 
 
 def _notebook(path: Path, *sources: str) -> Path:
@@ -76,7 +76,7 @@ def test_an_edited_entry_is_a_miss_and_leaves_nothing_in_place(
     cache.put(job)
     job.output.unlink()
     (tmp_path / "cache" / "01_x" / "tables" / "t.csv").write_text("edited\n", encoding="utf-8")
-    with caplog.at_level(logging.WARNING, logger="reportkit.execute"):
+    with caplog.at_level(logging.WARNING, logger="reportkit.build.execute"):
         assert not cache.get(job)
     assert "does not match its recorded hash" in caplog.text
     assert not job.output.exists() and not (job.workdir / "tables" / "t.csv").exists()
@@ -134,7 +134,7 @@ def test_workers_come_from_a_fork_server_that_imported_papermill() -> None:
 
     if "forkserver" in multiprocessing.get_all_start_methods():
         assert execute._worker_context().get_start_method() == "forkserver"
-    probe = ("import sys, reportkit.papermill_preload\n"
+    probe = ("import sys, reportkit.build.papermill_preload\n"
              "print('papermill' in sys.modules, sys.modules.get('rfc3987_syntax', 'absent'))")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                          check=True).stdout

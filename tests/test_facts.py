@@ -9,9 +9,9 @@ import nbformat
 import pytest
 import yaml
 
-from reportkit import facts
+from reportkit.analysis import facts
+from reportkit.analysis.stats import Share
 from reportkit.errors import BuildError
-from reportkit.stats import Share
 
 
 @pytest.mark.parametrize(

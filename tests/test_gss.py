@@ -9,7 +9,7 @@ from fractions import Fraction
 import pandas as pd
 import pytest
 
-from reportkit import disclosure, facts, gss, stats, tables
+from reportkit.analysis import disclosure, facts, gss, stats, tables
 
 
 @pytest.mark.parametrize(("value", "dp", "expected"), [

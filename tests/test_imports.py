@@ -5,14 +5,17 @@ which says why, and only from the modules it names."""
 from __future__ import annotations
 
 import ast
+import importlib.util
 from pathlib import Path
+
+import pytest
 
 import reportkit
 from reportkit import lazy
 
 PACKAGE = Path(reportkit.__file__).parent
 #: The modules ``reportkit.lazy``'s docstring names as its callers.
-LAZY_CALLERS = {"cli.py", "publish.py", "render/engines.py"}
+LAZY_CALLERS = {"cli.py", "publish/output_folder.py", "render/engines.py"}
 
 
 def _modules() -> list[Path]:
@@ -45,7 +48,7 @@ def test_only_the_modules_lazy_names_import_through_it() -> None:
                if "lazy.module(" in path.read_text(encoding="utf-8")}
     assert callers - {"lazy.py"} == LAZY_CALLERS
     text = " ".join(lazy.__doc__.split())
-    for phrase in ("the CLI", "``publish``", "registry"):
+    for phrase in ("the CLI", "``publish.output_folder``", "registry"):
         assert phrase in text
 
 
@@ -98,3 +101,52 @@ def test_the_modules_import_one_another_without_a_cycle() -> None:
         if name not in state:
             visit(name, [name])
     assert cycles == []
+
+
+#: The stages from the bottom up (docs/architecture.md): a module may import from its own layer
+#: or a lower one, never a higher one. The shared top-level modules are the lowest layer.
+LAYERS = (
+    {"reportkit", "reportkit.errors", "reportkit.paths", "reportkit.period_ids",
+     "reportkit.digests", "reportkit.escape", "reportkit.executed_notebooks", "reportkit.lazy",
+     "reportkit.config"},
+    {"reportkit.data"},
+    {"reportkit.analysis"},
+    {"reportkit.render"},
+    {"reportkit.publish"},
+    {"reportkit.build"},
+    {"reportkit.commands"},
+    {"reportkit.cli"},
+)
+
+
+def _layer(name: str) -> int:
+    for depth in (2, 1):
+        prefix = ".".join(name.split(".")[:depth])
+        for index, layer in enumerate(LAYERS):
+            if prefix in layer:
+                return index
+    raise AssertionError(f"{name} is in no layer: add it to LAYERS and docs/architecture.md")
+
+
+def test_each_stage_imports_only_from_the_stages_below_it() -> None:
+    modules = {_module_name(p): p for p in _modules()}
+    upward = [f"{name} -> {target}"
+              for name, path in modules.items()
+              for target in sorted(_top_level_imports(path, name) & set(modules) - {name})
+              if _layer(target) > _layer(name)]
+    assert upward == []
+
+
+def test_every_subpackage_says_what_belongs_in_it() -> None:
+    for init in sorted(PACKAGE.glob("*/__init__.py")):
+        doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))) or ""
+        assert len(doc.split()) >= 15, f"{init.relative_to(PACKAGE)} needs a docstring"
+
+
+def test_a_module_of_the_flat_layout_says_where_it_went() -> None:
+    for old, new in reportkit.MOVED.items():
+        assert importlib.util.find_spec(new) is not None, new
+        with pytest.raises(ImportError, match=f"reportkit.{old} has moved to {new}"):
+            exec(f"from reportkit import {old}", {})
+    with pytest.raises(AttributeError):
+        reportkit.no_such_thing  # noqa: B018

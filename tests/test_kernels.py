@@ -1,6 +1,6 @@
-"""Fast kernels (``reportkit.kernels``, ``reportkit.kernel_template``): each notebook's kernel is
-forked from a warmed template, fresh for every notebook, and the standard launch takes over
-whenever the template cannot serve. Each test's notebooks record whether their kernel was
+"""Fast kernels (``reportkit.build.kernels``, ``reportkit.build.kernel_template``): each notebook's
+kernel is forked from a warmed template, fresh for every notebook, and the standard launch takes
+over whenever the template cannot serve. Each test's notebooks record whether their kernel was
 forked (its parent process is the template), so a silent fall-back cannot pass as the fast path.
 """
 
@@ -14,10 +14,10 @@ import nbformat
 import pytest
 from conftest import copy_project
 
-from reportkit import execute, kernels
-from reportkit.build import build
+from reportkit.build import execute, kernels
+from reportkit.build.pipeline import build
 from reportkit.errors import NotebookError
-from reportkit.verify import document_text
+from reportkit.publish.verify import document_text
 
 pytestmark = [
     pytest.mark.slow,
@@ -27,7 +27,7 @@ pytestmark = [
 FORKED = (
     "import os\n"
     "with open(f'/proc/{os.getppid()}/cmdline', 'rb') as handle:\n"
-    "    forked = b'reportkit.kernel_template' in handle.read()\n"
+    "    forked = b'reportkit.build.kernel_template' in handle.read()\n"
     "print('forked', forked)"
 )
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from reportkit import manifest
 from reportkit.errors import UserError
+from reportkit.publish import manifest
 
-#: A manifest as build.py wrote it before the model (a dict literal, json.dumps(indent=2)).
+#: A manifest as the build wrote it before the model (a dict literal, json.dumps(indent=2)).
 SAMPLE = {
     "period": "2020",
     "built_at": "2026-11-23T12:00:00+00:00",

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from reportkit.facts import CHECK_MARKER
+from reportkit.analysis.facts import CHECK_MARKER
 from reportkit.render.notebook_outputs import cell_options
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("[0-9][0-9]_*.ipynb"))

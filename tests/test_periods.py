@@ -12,10 +12,10 @@ import yaml
 from conftest import quarto_on_path, shared_project
 from test_build import check_published
 
-from reportkit import verify
-from reportkit.build import build
+from reportkit.build.pipeline import build
 from reportkit.config import load_period
-from reportkit.published import load_all
+from reportkit.data.published_figures import load_all
+from reportkit.publish import verify
 
 pytestmark = pytest.mark.slow
 OTHER_PERIODS = ["2018-19", "2021", "2022-23", "2023-24"]

@@ -11,11 +11,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from reportkit import stats
-from reportkit.data import Dataset, load
+from reportkit.analysis import stats
+from reportkit.data.published_figures import PublishedFigure, load_all, load_file
+from reportkit.data.validated import Dataset, load
 from reportkit.errors import UserError
 from reportkit.paths import data_dir
-from reportkit.published import PublishedFigure, load_all, load_file
 
 FIGURES = load_all()
 

@@ -13,7 +13,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from reportkit import charts, raster  # noqa: E402
+from reportkit.analysis import charts, raster  # noqa: E402
 
 
 @pytest.fixture

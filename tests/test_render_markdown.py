@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from reportkit.errors import RenderError
-from reportkit.lint import prose_lines
 from reportkit.render.markdown import front_matter_length
+from reportkit.render.narrative_lint import prose_lines
 from reportkit.render.project import split_front_matter
 
 

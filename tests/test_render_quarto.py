@@ -45,7 +45,7 @@ def test_log_names_the_engine(
 def test_quarto_failure_is_a_render_error_with_quartos_message(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A stand-in for a failing quarto (the real one runs in test_engines.py): its message,
+    """A stand-in for a failing quarto (the real one runs in test_engines_agree.py): its message,
     printed on stdout as Quarto prints filter errors, reaches the error, colour codes removed."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()

@@ -1,4 +1,4 @@
-"""The EES screener's rules (reportkit.screener): each rule with a file that breaks it and a
+"""The EES screener's rules (reportkit.publish.screener): each rule with a file that breaks it and a
 file that passes, and the build's refusal of a folder that breaks one."""
 
 from __future__ import annotations
@@ -9,8 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from reportkit import guidance, screener, tables
+from reportkit.analysis import tables
 from reportkit.errors import BuildError
+from reportkit.publish import guidance, screener
 
 INDICATORS = {"children_count": tables.Indicator("Children")}
 
@@ -214,7 +215,7 @@ def test_the_2020_open_data_pass_every_screener_rule(built_2020) -> None:
 def test_the_build_refuses_open_data_that_break_a_rule(tmp_path) -> None:
     """gather_tables (build step 3) screens what the notebooks wrote before anything is
     published, and writes the data guidance of files that pass."""
-    from reportkit import build, execute
+    from reportkit.build import execute, pipeline
 
     staging = tmp_path / "staging"
     produced = staging / "_work" / "05_characteristics" / execute.TABLES
@@ -222,8 +223,8 @@ def test_the_build_refuses_open_data_that_break_a_rule(tmp_path) -> None:
           {"characteristic": "C"}, name="case_characteristics")
     with pytest.raises(BuildError, match=r"case_characteristics\.csv, column characteristic: "
                                          r"col_var_characteristic"):
-        build.gather_tables(staging)
+        pipeline.gather_tables(staging)
     clean = tmp_path / "clean"
     write(clean / "_work" / "02_children" / execute.TABLES, sex_frame(), {"sex": "Sex"})
-    build.gather_tables(clean)
+    pipeline.gather_tables(clean)
     assert (clean / "tables" / guidance.GUIDANCE_FILE).is_file()

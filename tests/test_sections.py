@@ -1,4 +1,4 @@
-"""The chapter-level steps the notebooks call (``reportkit.sections``), on small frames."""
+"""The chapter-level steps the notebooks call (``reportkit.analysis.sections``), on small frames."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from reportkit import config, facts, sections
-from reportkit.chapter import Chapter
+from reportkit import config
+from reportkit.analysis import facts, sections
+from reportkit.analysis.chapter import Chapter
 
 
 @pytest.fixture(autouse=True)
@@ -171,9 +172,9 @@ def _range(start: str, end: str, label: str) -> config.DateRange:
 
 
 def test_comparison_source_says_which_counts_the_panel_never_published() -> None:
-    from reportkit import published
+    from reportkit.data import published_figures
 
-    figures = published.load_all()
+    figures = published_figures.load_all()
     covid = config.Comparison(
         id="half", title="t", current=_range("2020-04-01", "2020-09-30", "April to September 2020"),
         previous=_range("2019-04-01", "2019-09-30", "April to September 2019"))

@@ -1,5 +1,5 @@
-"""The accessible spreadsheet (reportkit.spreadsheet): written with gptables from the open-data
-files, following the Analysis Function guidance, and checked cell by cell against them."""
+"""The accessible spreadsheet (reportkit.publish.spreadsheet): written with gptables from the
+open-data files, following the Analysis Function guidance, and checked cell by cell against them."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from reportkit import config, spreadsheet, tables
-from reportkit.verify import check_spreadsheet
+from reportkit import config
+from reportkit.analysis import tables
+from reportkit.publish import spreadsheet
+from reportkit.publish.verify import check_spreadsheet
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ import pypandoc
 import pytest
 import yaml
 
+from reportkit.analysis.facts import MIME_TYPE
 from reportkit.errors import RenderError
-from reportkit.facts import MIME_TYPE
 from reportkit.render.reader_copy import reader_copy, write_reader_copies
 from reportkit.render.staging import (
     SYNTHETIC_LABEL,

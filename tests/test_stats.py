@@ -1,4 +1,5 @@
-"""Tests for reportkit.stats: rounding, shares, breakdowns, periods, comparisons, working days."""
+"""Tests for reportkit.analysis.stats: rounding, shares, breakdowns, periods, comparisons, working
+days."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pandas as pd
 import pytest
 from scipy import stats as scipy_stats
 
-from reportkit.stats import (
+from reportkit.analysis.stats import (
     AGE_BANDS,
     Share,
     age_band,
@@ -21,7 +22,6 @@ from reportkit.stats import (
     compare_counts,
     crosstab,
     day_bands,
-    england_bank_holidays,
     ethnic_group,
     incident_kind,
     monthly_series,
@@ -393,14 +393,6 @@ def test_monthly_series_empty_period(notifications: pd.DataFrame) -> None:
 # working days
 
 
-def test_bank_holidays_2020_england() -> None:
-    days = set(england_bank_holidays(2020, 2020))
-    assert {date(2020, 4, 10), date(2020, 4, 13), date(2020, 5, 8), date(2020, 12, 25),
-            date(2020, 12, 28)} <= days
-    assert date(2020, 5, 4) not in days  # early May bank holiday moved to VE day
-    assert date(2020, 1, 2) not in days  # a Scottish holiday only
-
-
 @pytest.mark.parametrize(
     ("start", "end", "expected"),
     [
@@ -479,7 +471,7 @@ SHIPPED_SPANS = {
 
 
 def test_trend_periods_end_by_the_current_end_in_order() -> None:
-    from reportkit.stats import trend_periods
+    from reportkit.analysis.stats import trend_periods
 
     assert trend_periods(SHIPPED_SPANS, "2021") == ["2018-19", "2020", "2021"]
     assert trend_periods(SHIPPED_SPANS, "2023-24") == list(SHIPPED_SPANS)
@@ -487,7 +479,7 @@ def test_trend_periods_end_by_the_current_end_in_order() -> None:
 
 def test_a_half_year_inside_a_year_is_not_counted_again() -> None:
     """Seen: a half-year period inside the current year became its own row of the trend."""
-    from reportkit.stats import trend_periods
+    from reportkit.analysis.stats import trend_periods
 
     spans = {**SHIPPED_SPANS, "2020-21": _span("2020-04-01", "2020-09-30")}
     assert trend_periods(spans, "2021") == ["2018-19", "2020", "2021"]
@@ -497,7 +489,7 @@ def test_a_half_year_inside_a_year_is_not_counted_again() -> None:
 
 
 def test_of_overlapping_periods_the_later_or_longer_is_kept() -> None:
-    from reportkit.stats import trend_periods
+    from reportkit.analysis.stats import trend_periods
 
     spans = {"a": _span("2020-01-01", "2020-12-31"), "b": _span("2020-07-01", "2021-06-30"),
              "c": _span("2021-07-01", "2022-06-30"), "h": _span("2021-01-01", "2021-06-30")}

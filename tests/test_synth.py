@@ -1,4 +1,4 @@
-"""Tests for ``reportkit.synth``: determinism, exact allocation, and the joint structure."""
+"""Tests for ``reportkit.data.synth``: determinism, exact allocation, and the joint structure."""
 
 from __future__ import annotations
 
@@ -11,10 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from reportkit import codes, stats
-from reportkit.data import Dataset, load
-from reportkit.paths import data_dir
-from reportkit.synth import (
+from reportkit.analysis import stats
+from reportkit.data import codes
+from reportkit.data.synth import (
     BLOCKS,
     EXTRACT_DATE,
     TIMELINE_START,
@@ -23,6 +22,8 @@ from reportkit.synth import (
     pick,
     write,
 )
+from reportkit.data.validated import Dataset, load
+from reportkit.paths import data_dir
 
 TEEN_HARMS = (
     "risk_taking_violent", "criminal_exploitation", "child_sexual_exploitation",
@@ -228,7 +229,7 @@ def test_every_period_has_2020_like_structure(dataset: Dataset, block) -> None:
 
 
 def test_the_shipped_files_are_recorded_as_written_by_synth() -> None:
-    from reportkit.synth import written_by_synth
+    from reportkit.data.synth import written_by_synth
 
     assert all(written_by_synth(data_dir() / name) for name in ("notifications.csv",
                                                                 "children.csv"))

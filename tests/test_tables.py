@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from reportkit import stats, tables
+from reportkit.analysis import stats, tables
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from reportkit.verify import verify
+from reportkit.publish.verify import verify
 
 pytestmark = pytest.mark.slow
 
@@ -110,7 +110,7 @@ NBVAL_REPORT = """#x1B[91mNotebook cell execution failed#x1B[0m
 
 
 def test_a_check_cell_failure_shows_both_values_without_colour_codes() -> None:
-    from reportkit.verify import output_differences
+    from reportkit.publish.verify import output_differences
 
     text = output_differences(NBVAL_REPORT)
     assert "#x1B" not in text and "\x1b" not in text
@@ -119,6 +119,6 @@ def test_a_check_cell_failure_shows_both_values_without_colour_codes() -> None:
 
 
 def test_any_other_nbval_failure_is_shown_without_colour_codes() -> None:
-    from reportkit.verify import output_differences
+    from reportkit.publish.verify import output_differences
 
     assert output_differences("\x1b[91mCell 3: NameError: x\x1b[0m") == "Cell 3: NameError: x"

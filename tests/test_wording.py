@@ -1,10 +1,10 @@
-"""Phrases for counts (``reportkit.wording``): natural for none, one and many."""
+"""Phrases for counts (``reportkit.analysis.wording``): natural for none, one and many."""
 
 from __future__ import annotations
 
 import pytest
 
-from reportkit import wording
+from reportkit.analysis import wording
 
 
 @pytest.mark.parametrize(("n", "expected"), [(0, "none"), (1, "one"), (2, "2"), (12, "12")])

@@ -14,7 +14,7 @@ from contextlib import nullcontext
 from pathlib import Path
 
 from reportkit import __version__, lazy
-from reportkit.current import is_current
+from reportkit.build.up_to_date import is_current
 from reportkit.errors import ParamsError, ReportkitError, describe_os_error
 from reportkit.paths import cache_dir, output_dir, project_root
 from reportkit.period_ids import check_period_id
@@ -163,7 +163,7 @@ def make_parser() -> argparse.ArgumentParser:
 
 def build_unless_current(args: argparse.Namespace) -> int:
     """``reportkit build``: answered from the recorded fingerprint when nothing changed
-    (``reportkit.current``, in about 0.1 s); else the build in ``reportkit.commands`` runs,
+    (``reportkit.build.up_to_date``, in about 0.1 s); else the build in ``reportkit.commands`` runs,
     with the kernel template started first when it will surely be needed (it then warms up
     while the build's modules are imported)."""
     started = time.perf_counter()
@@ -171,7 +171,7 @@ def build_unless_current(args: argparse.Namespace) -> int:
         print(f"{args.period}: up to date, nothing to do ({output_dir(args.period)}, "
               f"{time.perf_counter() - started:.2f} s)")
         return 0
-    template = (lazy.module("execute").start_template_early()
+    template = (lazy.module("build.execute").start_template_early()
                 if args.force or not has_cached_runs(args.period) else None)
     with template if template is not None else nullcontext():
         return lazy.module("commands").cmd_build(args, template)

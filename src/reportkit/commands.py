@@ -13,12 +13,15 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from reportkit import config, data, kernels, lint, synth
-from reportkit.build import build, notebook_sources, period_lock, rerender, stage_build
+from reportkit import config
+from reportkit.build import kernels
+from reportkit.build.pipeline import build, notebook_sources, period_lock, rerender, stage_build
+from reportkit.data import synth, validated
+from reportkit.data.population import check_population
 from reportkit.errors import BuildLockedError, UserError
 from reportkit.paths import data_dir, output_dir, project_root
-from reportkit.reference import check_population
-from reportkit.verify import verify
+from reportkit.publish.verify import verify
+from reportkit.render import narrative_lint
 
 
 def cmd_build(args: argparse.Namespace, template: kernels.TemplateServer | None = None) -> int:
@@ -84,10 +87,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
         files = {"notifications": params.data_path("notifications"),
                  "children": params.data_path("children")}
     else:
-        files = data.data_files(args.data or data_dir())
-        files = {"notifications": files[data.NOTIFICATIONS_FILE],
-                 "children": files[data.CHILDREN_FILE]}
-    dataset = data.load(**files)  # raises DataValidationError listing every problem
+        files = validated.data_files(args.data or data_dir())
+        files = {"notifications": files[validated.NOTIFICATIONS_FILE],
+                 "children": files[validated.CHILDREN_FILE]}
+    dataset = validated.load(**files)  # raises DataValidationError listing every problem
     if args.period:
         check_population(params.data_path("population"))
     print(f"{files['notifications']}, {files['children']}: valid "
@@ -123,7 +126,7 @@ def _refuse_real_data(out: Path) -> None:
 
 
 def cmd_lint(args: argparse.Namespace) -> int:
-    problems = lint.lint_project(project_root(), paths=args.paths or None)
+    problems = narrative_lint.lint_project(project_root(), paths=args.paths or None)
     for problem in problems:
         print(problem)
     if problems:

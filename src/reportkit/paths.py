@@ -15,7 +15,7 @@ def project_root() -> Path:
     for folder in (here, *here.parents):
         if (folder / "_quarto.yml").is_file() and (folder / "params").is_dir():
             return folder
-    source_checkout = Path(__file__).resolve().parents[2]
+    source_checkout = PACKAGE_DIR.parents[1]
     if (source_checkout / "_quarto.yml").is_file():
         return source_checkout
     return here
@@ -36,8 +36,12 @@ def params_dir(root: Path | None = None) -> Path:
     return (root or project_root()) / "params"
 
 
-#: The build manifest's file name in an output folder (``reportkit.manifest`` reads and writes it).
+#: The build manifest's file name in an output folder (``reportkit.publish.manifest`` reads
+#: and writes it).
 MANIFEST = "manifest.json"
+
+#: The installed package's folder (its ``resources/`` and the library sources cache keys cover).
+PACKAGE_DIR = Path(__file__).resolve().parent
 
 #: The local cache folder's name, in the project folder.
 CACHE_FOLDER = ".reportkit-cache"

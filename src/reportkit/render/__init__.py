@@ -9,6 +9,10 @@ and its versions. Engines:
 * ``"pandoc+typst"`` (alias ``"pandoc"``): the built-in engine, for the documented subset of
   Quarto (see ``reportkit.render.builtin``);
 * ``"auto"``: Quarto if on PATH, else the built-in engine.
+
+Stage 4. Also here: the narrative's checks (``narrative_lint``: a rule about the report's prose
+goes there). Text from params and data is escaped by ``reportkit.escape``, shared with the
+notebooks' tables.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from reportkit.errors import RenderError
 
 log = logging.getLogger("reportkit.render")
 
-#: The documents and formats a build renders (the one list: ``reportkit.build`` uses it).
+#: The documents and formats a build renders (the one list: ``reportkit.build.pipeline`` uses it).
 DEFAULT_DOCUMENTS = ("annual-report", "executive-summary")
 DEFAULT_FORMATS = ("html", "pdf", "docx")
 

@@ -26,7 +26,7 @@ from typing import Any
 import pypandoc
 import yaml
 
-from reportkit import executed
+from reportkit import executed_notebooks
 from reportkit.errors import BuildError, RenderError
 
 log = logging.getLogger("reportkit.render")
@@ -90,15 +90,16 @@ class NotebookCache:
         return self._cells[notebook]
 
 
-def read_notebook(notebook: Path) -> executed.ExecutedNotebook:
-    """An executed notebook (``reportkit.executed``); a problem with it is a RenderError."""
+def read_notebook(notebook: Path) -> executed_notebooks.ExecutedNotebook:
+    """An executed notebook (``reportkit.executed_notebooks``); a problem with it is a
+    RenderError."""
     try:
-        return executed.read(notebook)
+        return executed_notebooks.read(notebook)
     except BuildError as exc:
         raise RenderError(str(exc)) from None
 
 
-_joined = executed.joined
+_joined = executed_notebooks.joined
 
 
 def _joined_output(output: dict[str, Any]) -> dict[str, Any]:
