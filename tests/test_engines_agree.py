@@ -20,6 +20,7 @@ import zipfile
 from pathlib import Path
 
 import docx
+import pypdfium2
 import pytest
 from bs4 import BeautifulSoup
 from conftest import ENGINES, REPO, copy_project, quarto_on_path
@@ -87,6 +88,29 @@ def test_every_pdf_page_carries_the_warning_and_its_number(engine_out) -> None:
             assert f"Page {number} of {len(pages)}" in text, (name, number)
         first = _fold(pages[0].extract_text() or "")
         assert "Period: 2020" in first and "Published:" in first
+
+
+def footer_lines(path: Path, margin_pt: float = 60.0) -> list[tuple[int, int]]:
+    """(page, number of text lines) in each PDF page's bottom margin: only the footer's one
+    line belongs there; more means the body ran off the page (e.g. a table that did not break)."""
+    found = []
+    document = pypdfium2.PdfDocument(str(path))
+    for index in range(len(document)):
+        text = document[index].get_textpage()
+        lines = set()
+        for char in range(text.count_chars()):
+            left, bottom, right, top = text.get_charbox(char)
+            if top < margin_pt and right > left:
+                lines.add(round(bottom / 4))
+        found.append((index + 1, len(lines)))
+    return found
+
+
+def test_no_pdf_text_runs_off_the_foot_of_a_page(engine_out) -> None:
+    engine, out = engine_out
+    for name in DOCUMENTS:
+        crowded = [(page, n) for page, n in footer_lines(out / f"{name}.pdf") if n > 2]
+        assert crowded == [], f"{engine}: {name}.pdf (page, lines in the bottom margin)"
 
 
 def test_no_pdf_page_is_left_part_blank_by_a_moved_chart(engine_out) -> None:
