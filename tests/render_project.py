@@ -142,8 +142,9 @@ def make_project(root: Path, *, annual: str = ANNUAL, covid: bool = True) -> Pat
     (root / "_quarto.yml").write_text(yaml.safe_dump(config))
     (root / "report" / "style").mkdir()
     (root / "report" / "style" / "reportkit.css").write_text(HOUSE_CSS.read_text())
-    shared = HOUSE_CSS.with_name("accessible.lua")  # both engines' shared filter
-    (root / "report" / "style" / shared.name).write_text(shared.read_text())
+    for name in ("accessible.lua", "provenance.lua"):  # both engines' shared filters
+        shared = HOUSE_CSS.with_name(name)
+        (root / "report" / "style" / name).write_text(shared.read_text())
     period = {
         "period_id": "2020",
         "period_label": "2020 to 2021",

@@ -96,3 +96,36 @@ def test_the_audit_sees_what_is_wrong(browser: Browser, axe_source: str, tmp_pat
     violations, page_width = audit(browser, axe_source, page, 320)
     assert any(v.startswith("image-alt ") for v in violations), violations
     assert page_width > 320
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_every_quoted_fact_links_to_its_entry_in_about_the_figures(
+        engine_out, browser: Browser, name: str) -> None:
+    """Each ``data-fact`` span sits in a link to ``#fact-<name>``, that entry exists, and
+    following the link (as Enter on it does) moves to the entry: keyboard-reachable, and the
+    entry gives the definition. The annex is read only there, not inline."""
+    engine, out = engine_out
+    browser.open(out / f"{name}.html", 320)
+    found = browser.evaluate("""(() => {
+        const spans = Array.from(document.querySelectorAll('span[data-fact]'));
+        const bad = spans.filter(s => {
+            const link = s.closest('a');
+            const heading = s.closest('h1, h2, h3, h4, h5, h6');
+            const entry = document.getElementById('fact-' + s.dataset.fact);
+            return !entry || (!heading && (!link || link.getAttribute('href') !==
+                                           '#fact-' + s.dataset.fact));
+        }).map(s => s.dataset.fact);
+        const links = Array.from(document.querySelectorAll('a.fact-link'));
+        return {spans: spans.length, bad: bad, focusable: links.filter(a => a.tabIndex >= 0).length,
+                links: links.length, inline: spans.filter(s => s.closest('.fact-entry')).length,
+                described: spans.filter(s => s.closest('[aria-describedby]')).length};
+    })()""")
+    assert found["spans"] > 10 and found["bad"] == [], (engine, found)
+    assert found["focusable"] == found["links"] > 10
+    assert found["inline"] == 0 and found["described"] == 0
+    first = browser.evaluate("document.querySelector('a.fact-link').getAttribute('href')")
+    browser.evaluate("(() => { const a = document.querySelector('a.fact-link'); a.focus(); "
+                     "a.click(); return 1; })()")
+    assert browser.evaluate("location.hash") == first
+    entry = browser.evaluate(f"document.querySelector('{first}').innerText")
+    assert "Definition" in entry and "Computed in" in entry and "notebook" in entry

@@ -6,10 +6,11 @@ import json
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 import yaml
 
-from reportkit.analysis import facts
+from reportkit.analysis import chapter, facts, tables
 from reportkit.analysis.stats import Share
 from reportkit.errors import BuildError
 
@@ -110,3 +111,82 @@ def test_check_table_is_plain_and_rounded() -> None:
         "deaths_pct           43%    206        482",
         "notifications_total  482",
     ]
+
+
+# --- links to open-data rows ----------------------------------------------------------------
+
+
+def _link(name: str, table: str = "deaths_by_cause.csv", row: dict | None = None,
+          column: str = "fatal_incidents_percent") -> dict:
+    return nbformat.v4.new_output("display_data", data={facts.TABLE_LINK_MIME_TYPE: {
+        "fact": name, "table": table, "row": row or {"cause_of_death": "Suicide"},
+        "column": column}})
+
+
+def _linked_notebook(path: Path, fact: facts.Fact, link: dict) -> Path:
+    _notebook(path, [[fact]])
+    notebook = nbformat.read(path, as_version=4)
+    notebook.cells[0].outputs.append(link)
+    nbformat.write(notebook, path)
+    return path
+
+
+def _table(folder: Path, rows: list[tuple[str, str]]) -> Path:
+    folder.mkdir(exist_ok=True)
+    lines = ["time_period,cause_of_death,fatal_incidents_percent",
+             *(f"2020,{cause},{percent}" for cause, percent in rows)]
+    (folder / "deaths_by_cause.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+def test_a_table_link_output_is_added_to_its_fact_and_checked(tmp_path: Path) -> None:
+    fact = facts.make("death_suicide_pct", 100 * 20 / 206, label="suicide", unit="percent")
+    path = _linked_notebook(tmp_path / "03_deaths.ipynb", fact, _link("death_suicide_pct"))
+    collected = facts.collect([path])
+    linked = collected["death_suicide_pct"]
+    assert (linked.table, linked.table_row, linked.table_column) == (
+        "deaths_by_cause.csv", {"cause_of_death": "Suicide"}, "fatal_incidents_percent")
+    facts.write_json(collected, tmp_path / "facts.json")
+    assert facts.read_json(tmp_path / "facts.json") == collected
+
+    facts.check_table_links(collected, _table(tmp_path / "ok", [("Suicide", "10"), ("SUDI", "4")]))
+    for rows, problem in [([("Suicide", "11")], "shows '11', but the fact is '10'"),
+                          ([("SUDI", "10")], "0 rows match"),
+                          ([("Suicide", "10"), ("Suicide", "10")], "2 rows match")]:
+        with pytest.raises(BuildError, match=problem):
+            facts.check_table_links(collected, _table(tmp_path / problem[:6], rows))
+    with pytest.raises(BuildError, match="the file was not written"):
+        facts.check_table_links(collected, tmp_path / "none")
+
+
+def test_a_link_to_a_fact_the_notebook_did_not_record_is_an_error(tmp_path: Path) -> None:
+    fact = facts.make("deaths_total", 206, label="deaths")
+    path = _linked_notebook(tmp_path / "03.ipynb", fact, _link("death_suicide_pct"))
+    with pytest.raises(BuildError, match="names fact 'death_suicide_pct', which the notebook"):
+        facts.collect([path])
+
+
+def test_a_share_of_a_category_is_linked_to_its_published_row(monkeypatch) -> None:
+    """``chapter.link_facts_to_rows``: the row whose filter value is the share's category and
+    whose percentage shows the fact; nothing for a share with no such row."""
+    monkeypatch.setattr(facts, "_recorded", {})
+    monkeypatch.setattr(facts, "_categorised", {})
+    monkeypatch.setattr(facts, "_linked", set())
+    links: list[tuple] = []
+    monkeypatch.setattr(facts, "link_table_row", lambda *args: links.append(args))
+    facts.record_share("suicide_pct", Share(20, 206, "fatal incidents: Suicide",
+                                            category="Suicide"),
+                       label="suicide", denominator_label="fatal incidents")
+    facts.record_share("sudi_pct", Share(30, 206, "x", category="SUDI"), label="sudi",
+                       denominator_label="fatal incidents")
+    facts.record_share("plain_pct", Share(30, 206, "x"), label="plain",
+                       denominator_label="fatal incidents")
+    frame = pd.DataFrame({"cause_of_death": ["Suicide", "SUDI", "Total"],
+                                "fatal_incidents": [20, 30, 206],
+                                "fatal_incidents_percent": ["10", "99", "100"]})
+    indicators = {"fatal_incidents": tables.Indicator("n"),
+                  "fatal_incidents_percent": tables.Indicator("p", "%")}
+    chapter.link_facts_to_rows(frame, "deaths_by_cause.csv", {"cause_of_death": "Cause"},
+                               indicators)
+    assert links == [("suicide_pct", "deaths_by_cause.csv", {"cause_of_death": "Suicide"},
+                      "fatal_incidents_percent")]

@@ -122,10 +122,11 @@ def test_docx(rendered: tuple[Path, object]) -> None:
     )
 
 
-def test_a_project_without_the_shared_filter_is_refused_by_name(tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", ["accessible.lua", "provenance.lua"])
+def test_a_project_without_a_shared_filter_is_refused_by_name(tmp_path: Path, name: str) -> None:
     root = make_project(tmp_path / "p")
-    (root / "report" / "style" / "accessible.lua").unlink()
-    with pytest.raises(RenderError, match=r"report/style/accessible\.lua: missing"):
+    (root / "report" / "style" / name).unlink()
+    with pytest.raises(RenderError, match=rf"report/style/{name.replace('.', '[.]')}: missing"):
         _render_html(root, tmp_path)
 
 

@@ -153,6 +153,23 @@ def make_parser() -> argparse.ArgumentParser:
     )
     lint.add_argument("paths", nargs="*", type=Path, help="files to check (default: report/)")
 
+    diff = sub.add_parser(
+        "diff", help="list the figures and open-data cells that differ between two builds",
+        description="Compare two build output folders (an earlier edition of a period and its "
+                    "rebuild, or two periods): every fact whose value or display changed "
+                    "(name: old -> new), every open-data cell that changed (file, row keys, "
+                    "column, old -> new), and the facts, rows and files added or removed. "
+                    "Exit 0 and \"no changes\" when they agree, 1 when they differ.",
+        epilog="exit codes (as diff(1)):\n  0  no changes\n  1  the builds differ\n"
+               "  2  user error: a folder that is not a build, or builds of different output "
+               "schemas\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    diff.add_argument("old", type=Path, metavar="OLD", help="the earlier build folder, e.g. a "
+                                                              "copy of _output/2020")
+    diff.add_argument("new", type=Path, metavar="NEW", help="the later build folder")
+    diff.add_argument("--json", action="store_true", help="print the differences as JSON")
+
     sub.add_parser("periods", help="list the report periods (params files)",
                    description="List the periods that have a params file.")
     return parser
@@ -196,7 +213,8 @@ def _deferred(name: str) -> Callable[[argparse.Namespace], int]:
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "build": build_unless_current,
     **{name: _deferred(name)
-       for name in ("render", "stage", "verify", "validate", "synth", "lint", "periods")},
+       for name in ("render", "stage", "verify", "validate", "synth", "lint", "diff",
+                    "periods")},
 }
 
 

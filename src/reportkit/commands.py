@@ -20,6 +20,7 @@ from reportkit.data import synth, validated
 from reportkit.data.population import check_population
 from reportkit.errors import BuildLockedError, UserError
 from reportkit.paths import data_dir, output_dir, project_root
+from reportkit.publish.diff import diff
 from reportkit.publish.verify import verify
 from reportkit.render import narrative_lint
 
@@ -79,6 +80,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
     report = verify(args.period, run_nbval=not args.skip_nbval)
     print(report.summary())
     return 0 if report.passed else 1
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    found = diff(args.old, args.new)
+    print(found.to_json() if args.json else "\n".join(found.lines()), end="" if args.json else "\n")
+    return 0 if found.empty else 1
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

@@ -96,6 +96,27 @@ class DataPaths(_Strict):
     population: Path = Path("data/reference/population_ethnicity.csv")
 
 
+class Revises(_Strict):
+    """The earlier edition this one revises: its figures that changed are listed, each with the
+    reason, in the annual report's "Revisions" section."""
+
+    edition: Path = Field(description="That edition's build folder or its facts.json (e.g. a "
+                                      "copy committed under data/published/), relative to the "
+                                      "project folder")
+    label: Text = Field("the previous edition", description="How the text names that edition")
+    reason: Text = Field(description="Why the figures changed (each one's, unless `reasons` "
+                                     "names it)")
+    reasons: dict[str, Text] = Field(default_factory=dict,
+                                     description="A reason for one fact, by fact name")
+
+    def facts_path(self, root: Path | None = None) -> Path:
+        """The earlier edition's ``facts.json``."""
+        path = self.edition
+        if not path.is_absolute():
+            path = (root or project_root()) / path
+        return path / "facts.json" if path.is_dir() else path
+
+
 class Disclosure(_Strict):
     """Disclosure control: counts from 1 to ``threshold`` are suppressed in sub-national tables."""
 
@@ -117,6 +138,7 @@ class PeriodParams(_Strict):
     rapid_review_expectation_days: StrictInt = Field(15, ge=1, le=60)
     disclosure: Disclosure = Disclosure()
     data: DataPaths = DataPaths()
+    revises: Revises | None = None
 
     @field_validator("comparisons")
     @classmethod

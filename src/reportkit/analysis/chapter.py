@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from reportkit import config
-from reportkit.analysis import charts, read_audit, stats, tables
+from reportkit.analysis import charts, facts, gss, read_audit, stats, tables
 from reportkit.data import dataset_cache, validated
 from reportkit.paths import (
     DATA_CACHE_ENV,
@@ -73,7 +73,7 @@ class Chapter:
         if total:
             (column,) = filters
             frame = tables.with_total(frame, column, list(indicators))
-        return tables.write_open_data(
+        path = tables.write_open_data(
             frame,
             name,
             self.tables_dir,
@@ -85,6 +85,8 @@ class Chapter:
             hints=hints,
             defaults=defaults,
         )
+        link_facts_to_rows(frame, path.name, filters, indicators)
+        return path
 
     def publish_breakdown(
         self, bd: stats.Breakdown, name: str, *, filter_column: str, filter_label: str,
@@ -167,3 +169,24 @@ def open_chapter(period: str, tables_dir: str = "") -> Chapter:
     children = stats.children_of(dataset.children, notifications)
     charts.apply_style()
     return Chapter(params, dataset, notifications, children, tables_dir)
+
+
+def link_facts_to_rows(frame: pd.DataFrame, table: str, filters: Mapping[str, str],
+                       indicators: Mapping[str, tables.Indicator]) -> None:
+    """Link each share recorded so far to the row of ``frame`` (an open-data table, written as
+    ``table``) that holds it: the one row whose filter value is the share's category and whose
+    percentage column shows the fact's value. A share with no such row keeps no link."""
+    recorded = {fact.name: fact for fact in facts.recorded()}
+    percent_columns = [column for column, indicator in indicators.items() if indicator.unit == "%"]
+    for name, share in facts.categorised_shares().items():
+        fact = recorded[name]
+        expected = gss.percent_text(share.percent, fact.dp, sign=False)
+        rows = [index for index in range(len(frame))
+                if any(str(frame[column].iloc[index]) == share.category for column in filters)]
+        if len(rows) != 1:
+            continue
+        columns = [column for column in percent_columns
+                   if str(frame[column].iloc[rows[0]]) == expected]
+        if columns:
+            row = {column: str(frame[column].iloc[rows[0]]) for column in filters}
+            facts.link_table_row(name, table, row, columns[0])

@@ -9,6 +9,7 @@ them from the executed notebooks into ``facts.json`` and Quarto's ``_variables.y
 
 from __future__ import annotations
 
+import csv
 import json
 import math
 from collections.abc import Iterable
@@ -20,10 +21,12 @@ import yaml
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 
 from reportkit import executed_notebooks
-from reportkit.analysis.gss import number_text, percent_in_text, round_half_up
+from reportkit.analysis.gss import number_text, percent_in_text, percent_text, round_half_up
 from reportkit.errors import BuildError, describe_validation_error
 
 MIME_TYPE = "application/vnd.reportkit.fact+json"
+#: A notebook output saying which open-data table row a fact it recorded appears in.
+TABLE_LINK_MIME_TYPE = "application/vnd.reportkit.fact-table+json"
 CHECK_MARKER = "# NBVAL_CHECK_OUTPUT"
 UNITS: tuple[str, ...] = ("count", "percent", "ratio", "days", "rate", "text")
 
@@ -46,6 +49,11 @@ class Fact:
     notebook: str | None = None
     cell_id: str | None = None
     cell_index: int | None = None
+    #: Where the fact appears in the open data, when it does: the table's file, the row (its
+    #: filter values) and the column (``link_table_row``; checked by ``check_table_links``).
+    table: str | None = None
+    table_row: dict[str, str] | None = None
+    table_column: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -68,6 +76,10 @@ def format_value(value: int | float | str, unit: str, dp: int = 0) -> str:
 
 
 _recorded: dict[str, Fact] = {}
+#: Shares recorded in this process that are one category of a breakdown or list, by fact name:
+#: the candidates for a link to the open-data row with that category's label.
+_categorised: dict[str, Any] = {}
+_linked: set[str] = set()
 
 
 def make(
@@ -125,6 +137,24 @@ def _publish(fact: Fact) -> Fact:
     return fact
 
 
+def categorised_shares() -> dict[str, Any]:
+    """The shares recorded so far that are of a named category and not yet linked to a table
+    row, by fact name (``reportkit.analysis.chapter`` links them when it publishes a table)."""
+    return {name: share for name, share in _categorised.items() if name not in _linked}
+
+
+def link_table_row(name: str, table: str, row: dict[str, str], column: str) -> None:
+    """Say, as an output of the running cell, that fact ``name`` appears in the open-data file
+    ``table`` at ``row`` (filter values), ``column``; the build adds it to the fact."""
+    _linked.add(name)
+    try:
+        from IPython.display import display
+    except ImportError:  # outside Jupyter: nothing to record
+        return
+    display({TABLE_LINK_MIME_TYPE: {"fact": name, "table": table, "row": row,
+                                    "column": column}}, raw=True)
+
+
 def record(name: str, value: int | float | str, **fields: Any) -> Fact:
     """Record a fact in the running notebook (see ``make`` for the fields)."""
     return _publish(make(name, value, **fields))
@@ -134,7 +164,10 @@ def record_share(
     name: str, share: Any, *, label: str, denominator_label: str, dp: int = 0, definition=None
 ) -> Fact:
     """Record a percentage from a ``reportkit.analysis.stats.Share`` (numerator over
-    denominator)."""
+    denominator). A share of a named category (``Share.category``) is linked to the open-data
+    row of that category when the chapter publishes a table holding it."""
+    if getattr(share, "category", None) is not None:
+        _categorised[name] = share
     return record(
         name,
         share.percent,
@@ -187,9 +220,15 @@ def from_notebook(path: Path) -> list[Fact]:
     """The facts an executed notebook recorded, with notebook name and cell id."""
     notebook = executed_notebooks.read(path)
     found: list[Fact] = []
+    links: dict[str, dict[str, Any]] = {}
     for index, cell in notebook.code_cells():
         for output in cell.outputs:
-            payload = output.get("data", {}).get(MIME_TYPE)
+            data = output.get("data", {})
+            link = data.get(TABLE_LINK_MIME_TYPE)
+            if link is not None:
+                link = json.loads(link) if isinstance(link, str) else link
+                links[str(link.get("fact"))] = link
+            payload = data.get(MIME_TYPE)
             if payload is None:
                 continue
             if isinstance(payload, str):
@@ -197,7 +236,46 @@ def from_notebook(path: Path) -> list[Fact]:
             fields = {**payload, "notebook": notebook.path.name, "cell_id": cell.id}
             fields["cell_index"] = index
             found.append(_validated(fields, f"{notebook.path.name} cell {index}"))
-    return found
+    names = {fact.name for fact in found}
+    for name in links:
+        if name not in names:
+            raise BuildError(f"{notebook.path.name}: a table link names fact {name!r}, which the "
+                             "notebook did not record")
+    return [_with_link(fact, links[fact.name], notebook.path.name) if fact.name in links
+            else fact for fact in found]
+
+
+def _with_link(fact: Fact, link: dict[str, Any], notebook: str) -> Fact:
+    fields = {**fact.to_dict(), "table": link.get("table"), "table_row": link.get("row"),
+              "table_column": link.get("column")}
+    return _validated(fields, f"{notebook}: the table link of fact {fact.name!r}")
+
+
+def check_table_links(collected: dict[str, Fact], tables_dir: Path) -> None:
+    """Every fact's link to an open-data row names a file, one row and a column whose cell shows
+    the fact's value (its percentage without the sign, as the open data writes it); a
+    BuildError naming the fact otherwise."""
+    frames: dict[str, list[dict[str, str]]] = {}
+    for fact in collected.values():
+        if fact.table is None:
+            continue
+        where = f"fact {fact.name}: its open-data row in {fact.table}"
+        if fact.table not in frames:
+            try:
+                with (tables_dir / fact.table).open(encoding="utf-8", newline="") as handle:
+                    frames[fact.table] = list(csv.DictReader(handle))
+            except OSError:
+                raise BuildError(f"{where}: the file was not written") from None
+        rows = [row for row in frames[fact.table]
+                if all(row.get(key) == value for key, value in (fact.table_row or {}).items())]
+        if len(rows) != 1:
+            raise BuildError(f"{where}: {len(rows)} rows match {fact.table_row}, not one")
+        shown = rows[0].get(fact.table_column or "")
+        expected = (percent_text(fact.exact, fact.dp, sign=False) if fact.exact is not None
+                    else str(fact.value))
+        if shown != expected:
+            raise BuildError(f"{where}: column {fact.table_column} shows {shown!r}, but the fact "
+                             f"is {expected!r}")
 
 
 def collect(notebooks: Iterable[Path]) -> dict[str, Fact]:

@@ -8,7 +8,7 @@ facts and shapes the display tables.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -113,8 +113,9 @@ def characteristic_shares(notifications: pd.DataFrame) -> list[tuple[str, str, s
     """(fact name, label, share of notifications) of each case characteristic, in
     ``CHARACTERISTICS`` order."""
     return [
-        (name, label, stats.share(notifications, notifications[column] == 1,
-                                  definition=f"notifications where {label.lower()} featured"))
+        (name, label, replace(stats.share(notifications, notifications[column] == 1,
+                                          definition=f"notifications where {label.lower()} "
+                                                     "featured"), category=label))
         for column, name, label in CHARACTERISTICS
     ]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 
@@ -66,6 +66,9 @@ class Share:
     numerator: int
     denominator: int
     definition: str = ""
+    #: The category this share is of (a breakdown's row label), when it is one: a published
+    #: table's row with that label is where the share appears in the open data.
+    category: str | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         numerator, denominator = _as_count(self.numerator), _as_count(self.denominator)
@@ -146,7 +149,7 @@ class Breakdown:
         """The share of ``category`` as a ``Share`` over the breakdown's denominator."""
         row = self._row(category)
         definition = f"{self.definition}: {row['label']}" if self.definition else str(row["label"])
-        return Share(int(row["count"]), self.denominator, definition)
+        return Share(int(row["count"]), self.denominator, definition, category=str(row["label"]))
 
 
 def _categories_of(values: pd.Series, categories: Sequence[Hashable] | None) -> list[Hashable]:

@@ -45,10 +45,10 @@ from reportkit.errors import (
     describe_os_error,
 )
 from reportkit.paths import cache_dir, output_dir, project_root
-from reportkit.publish import guidance, screener, spreadsheet
+from reportkit.publish import guidance, revisions, screener, spreadsheet
 from reportkit.publish import manifest as manifest_
 from reportkit.publish import output_folder as publish_
-from reportkit.render import narrative_lint, render, resolve_engine
+from reportkit.render import narrative_lint, provenance, render, resolve_engine
 from reportkit.render.staging import stage_project as stage
 
 log = logging.getLogger("reportkit.build.pipeline")
@@ -97,6 +97,15 @@ def data_inputs(params: config.PeriodParams, params_file: Path, root: Path) -> l
     files = params_files(root)
     files += [params.data_path(n, root) for n in ("notifications", "children", "population")]
     return files + reference_files(root)
+
+
+def revised_edition(params: config.PeriodParams, root: Path) -> list[Path]:
+    """The facts.json of the edition this one revises (``revises`` in the params), if any: an
+    input of the render, checked now (a ParamsError names the key when it is missing)."""
+    if params.revises is None:
+        return []
+    revisions.earlier_facts(params.revises, root)
+    return [params.revises.facts_path(root)]
 
 
 def check_other_params(root: Path) -> None:
@@ -150,7 +159,7 @@ def plan(period: str, root: Path, engine: str = "auto") -> Plan:
         raise UserError(f"no notebooks found in {root / 'notebooks'}")
     inputs = data_inputs(params, params_file, root)
     library = library_files()
-    report = report_sources(root)
+    report = report_sources(root) + revised_edition(params, root)
     hashes = {path: sha256_file(path) for path in inputs + library + notebooks + report}
     inputs_hash = _combine(inputs + library, hashes)
     parameters = notebook_parameters(period)
@@ -356,6 +365,7 @@ def write_spreadsheet(plan_: Plan, staging: Path) -> Path:
 def collect_facts(plan_: Plan, staging: Path) -> dict:
     """Step 4: gather the facts of the executed notebooks into facts.json and _variables.yml."""
     collected = facts.collect(sorted((staging / "notebooks").glob("*.ipynb")))
+    facts.check_table_links(collected, staging / "tables")
     facts.write_json(collected, staging / "facts.json")
     facts.write_variables(collected, staging / "_variables.yml")
     return collected
@@ -365,9 +375,16 @@ def stage_project(plan_: Plan, build_dir: Path, target: Path | None = None) -> P
     """The Quarto project of the build in ``build_dir`` (its facts and executed notebooks), in
     ``target`` (default: ``build_dir/_project``); see ``reportkit.render.staging``."""
     published = facts.read_json(build_dir / "facts.json")
+    revises = plan_.params.revises
+    rows = intro = None
+    if revises is not None:
+        rows = revisions.revision_rows(revises, revisions.earlier_facts(revises, plan_.root),
+                                       published)
+        intro = revisions.introduction(revises, rows)
     return stage(plan_.root, target or build_dir / "_project",
                  facts_display={name: fact.display for name, fact in published.items()},
-                 period_metadata=plan_.params.metadata(), notebooks=build_dir / "notebooks")
+                 period_metadata=plan_.params.metadata(), notebooks=build_dir / "notebooks",
+                 provenance=provenance.provenance(published, rows, intro or ""))
 
 
 def stage_build(period: str, target: Path, *, root: Path | None = None) -> Path:
@@ -427,6 +444,7 @@ def write_manifest(plan_: Plan, staging: Path, result: BuildResult, timings: dic
                    render_result) -> None:
     """Step 7: what was built from what, with which tools, how fast."""
     manifest = manifest_.Manifest(
+        schema_version=manifest_.SCHEMA_VERSION,
         period=plan_.period,
         built_at=datetime.now(UTC).isoformat(timespec="seconds"),
         build_key=plan_.build_key,

@@ -47,11 +47,17 @@ class EngineRecord(BaseModel):
     tools: dict[str, str]
 
 
+#: The version of the build's output schema this reportkit writes: 2 adds ``schema_version``
+#: itself and facts' links to open-data rows. A manifest without the field is version 1.
+SCHEMA_VERSION = 2
+
+
 class Manifest(BaseModel):
     """The whole manifest; fields in the order they are written."""
 
     model_config = ConfigDict(extra="forbid")
 
+    schema_version: int = 1
     period: str
     built_at: str
     build_key: str
@@ -68,7 +74,10 @@ class Manifest(BaseModel):
 
     def text(self) -> str:
         """The file's text: two-space JSON, keys in field order, a final newline."""
-        return json.dumps(self.model_dump(mode="json"), indent=2) + "\n"
+        body = self.model_dump(mode="json")
+        if self.schema_version == 1:  # as version 1 wrote it: without the field
+            del body["schema_version"]
+        return json.dumps(body, indent=2) + "\n"
 
 
 def read(folder: Path) -> Manifest:

@@ -47,7 +47,7 @@ from reportkit.paths import (
     project_root,
 )
 from reportkit.publish import manifest as manifest_
-from reportkit.publish import spreadsheet
+from reportkit.publish import revisions, spreadsheet
 from reportkit.publish.screener import data_files
 from reportkit.render.notice import SYNTHETIC_LABEL
 from reportkit.render.quoted import quoted_facts
@@ -326,6 +326,79 @@ def check_documents(out: Path, root: Path, params: config.PeriodParams) -> Check
     return check
 
 
+def check_provenance(out: Path) -> Check:
+    """In each HTML document every quoted fact links to its entry in "About the figures"
+    (``#fact-<name>``), and each entry shows the value facts.json holds."""
+    check = Check("provenance")
+    published = facts.read_json(out / "facts.json")
+    for document in sorted(out.glob("*.html")):
+        soup = BeautifulSoup(document.read_text(encoding="utf-8"), "html.parser")
+        entries = {div.get("id", "")[len("fact-"):]: div for div in soup.select("div.fact-entry")}
+        for span in soup.select("span[data-fact]"):
+            check.checked += 1
+            name, link = span["data-fact"], span.find_parent("a")
+            in_heading = span.find_parent(["h1", "h2", "h3", "h4", "h5", "h6"]) is not None
+            if name not in entries:
+                check.fail(f"{document.name}: fact {name} has no entry in About the figures")
+            elif not in_heading and (link is None or link.get("href") != f"#fact-{name}"):
+                check.fail(f"{document.name}: fact {name} does not link to #fact-{name}")
+        for name, div in entries.items():
+            check.checked += 1
+            fact = published.get(name)
+            shown = div.find("p").get_text(" ", strip=True) if div.find("p") else ""
+            if fact is None:
+                check.fail(f"{document.name}: About the figures lists {name}, which is not a fact")
+            elif not shown.endswith(f": {fact.display}"):
+                check.fail(f"{document.name}: About the figures shows {name} as {shown!r}, but "
+                           f"facts.json says {fact.display!r}")
+    return check
+
+
+def revisions_shown(path: Path) -> list[tuple[str, str, str, str]] | None:
+    """The rows of the Revisions table of an HTML document (None: it has no such section)."""
+    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    heading = soup.find(id="revisions")
+    if heading is None:
+        return None
+    table = heading.find_next("table")
+    rows = []
+    for row in table.select("tbody tr") if table is not None else []:
+        cells = [cell.get_text(" ", strip=True) for cell in row.find_all(["th", "td"])]
+        rows.append(tuple(cells[:4]))
+    return rows  # type: ignore[return-value]
+
+
+def check_revisions(out: Path, root: Path, params: config.PeriodParams) -> Check:
+    """The annual report's Revisions section lists exactly the figures ``reportkit diff`` finds
+    changed from the edition the params say it revises (and there is none without one)."""
+    check = Check("revisions")
+    report = out / "annual-report.html"
+    if not report.is_file():
+        check.fail(f"no {report.name} in {out}")
+        return check
+    shown = revisions_shown(report)
+    check.checked += 1
+    if params.revises is None:
+        if shown is not None:
+            check.fail(f"{report.name} has a Revisions section, but the params revise no edition")
+        return check
+    earlier = revisions.earlier_facts(params.revises, root)
+    current = facts.read_json(out / "facts.json")
+    expected = [(r["label"], r["old"], r["new"], r["reason"])
+                for r in revisions.revision_rows(params.revises, earlier, current)]
+    if shown is None:
+        check.fail(f"{report.name} has no Revisions section, but the params revise "
+                   f"{params.revises.edition}")
+        return check
+    for row in sorted(set(expected) - set(shown)):
+        check.fail(f"{report.name}: Revisions does not list {row[0]}: {row[1]} -> {row[2]}")
+    for row in sorted(set(shown) - set(expected)):
+        check.fail(f"{report.name}: Revisions lists {row[0]}: {row[1]} -> {row[2]}, which "
+                   "reportkit diff does not find changed")
+    check.checked += len(expected)
+    return check
+
+
 # --- 3. what a reader sees -----------------------------------------------------------------
 
 #: Text a renderer writes in place of an output it cannot show (Quarto's wording).
@@ -513,6 +586,7 @@ def verify(period: str, *, root: Path | None = None, run_nbval: bool = True) -> 
         nbval = background.submit(check_notebooks, out, root) if run_nbval else None
         checks = [check_manifest(out, root), check_facts_json(out),
                   check_documents(out, root, params), check_presentation(out, params),
+                  check_provenance(out), check_revisions(out, root, params),
                   check_disclosure(out, root, params), check_spreadsheet(out)]
         if nbval is not None:
             checks.insert(0, nbval.result())

@@ -51,7 +51,10 @@ _DROP = {
     "brand",
 }
 #: The project's Lua filters that both engines run (plain Pandoc Lua, listed in _quarto.yml).
-SHARED_FILTERS = (Path("report") / "style" / "accessible.lua",)
+#: provenance.lua runs twice, as in _quarto.yml: sections first, links and annex last.
+SHARED_FILTERS = (Path("report") / "style" / "provenance.lua",
+                  Path("report") / "style" / "accessible.lua",
+                  Path("report") / "style" / "provenance.lua")
 _SUFFIX = {"html": ".html", "pdf": ".pdf", "docx": ".docx"}
 
 
@@ -112,6 +115,7 @@ def render_format(
     markdown_lines, numbers = resolve(markdown_lines, project.root)
     markdown = "\n".join(line.text for line in markdown_lines) + "\n"
     pandoc_meta = _pandoc_metadata(metadata, path)
+    pandoc_meta["reportkit-project-dir"] = str(project.root)  # provenance.lua reads it
     filters = shared_filters(project)
     output = out_dir / f"{name}{_SUFFIX[output_format]}"
     resource_paths = [path.parent, project.root]

@@ -8,6 +8,8 @@ and, written here for the period:
   Quarto and the built-in engine both read a variable as Markdown; the span names the fact in
   the HTML (``reportkit verify`` reads it) and is plain text in Word and PDF;
 * ``_period.yml``: the period metadata, the synthetic-data wording and the flags;
+* ``_provenance.json``: what the annex "About the figures" says of each fact, and the edition's
+  revisions (``reportkit.render.provenance``; read by ``report/style/provenance.lua``);
 * ``notebooks/``: the reader's copy of each executed notebook (see ``reader_copy``);
 * ``report/style/reference.docx``: the Word reference document with the house styles.
 
@@ -17,6 +19,7 @@ escaped for Markdown here, once; Pandoc then escapes it for HTML, Typst and Word
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
@@ -28,6 +31,7 @@ from reportkit.escape import markdown_text
 from reportkit.render.docx_reference import build_reference_docx
 from reportkit.render.notice import SYNTHETIC_LABEL
 from reportkit.render.pandoc import pandoc_path
+from reportkit.render.provenance import PROVENANCE_FILE
 from reportkit.render.reader_copy import write_reader_copies
 
 SYNTHETIC_NOTICE = (
@@ -65,12 +69,15 @@ def stage_project(
     period_metadata: Mapping[str, Any],
     notebooks: Path | None = None,
     reference_doc: bool = True,
+    provenance: Mapping[str, Any] | None = None,
 ) -> Path:
     """Stage the project of ``root`` in ``target`` (replaced) and return ``target``.
 
     ``facts_display`` maps each fact to the text it shows; ``notebooks`` holds the executed
     notebooks (None: no embeds will be expanded, as when listing the facts a document quotes);
-    ``reference_doc=False`` skips the Word reference document (it needs Pandoc).
+    ``reference_doc=False`` skips the Word reference document (it needs Pandoc);
+    ``provenance`` is ``_provenance.json``'s content (``reportkit.render.provenance``), read by
+    the annex filter (None: no annex).
     """
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
@@ -82,6 +89,9 @@ def stage_project(
     metadata = document_metadata(period_metadata)
     _write_yaml(target / "_period.yml", metadata,
                 "Written by reportkit from the period's params file.")
+    if provenance is not None:
+        (target / PROVENANCE_FILE).write_text(
+            json.dumps(provenance, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     if notebooks is not None:
         write_reader_copies(notebooks, target / "notebooks")
     if reference_doc:
