@@ -166,9 +166,9 @@ def test_a_link_to_a_fact_the_notebook_did_not_record_is_an_error(tmp_path: Path
         facts.collect([path])
 
 
-def test_a_share_of_a_category_is_linked_to_its_published_row(monkeypatch) -> None:
-    """``chapter.link_facts_to_rows``: the row whose filter value is the share's category and
-    whose percentage shows the fact; nothing for a share with no such row."""
+def test_a_fact_of_a_category_is_linked_to_its_published_row(monkeypatch) -> None:
+    """``chapter.link_facts_to_rows``: the row whose filter value is the fact's category, in a
+    column of its unit that shows the fact; nothing for a fact with no such row or value."""
     monkeypatch.setattr(facts, "_recorded", {})
     monkeypatch.setattr(facts, "_categorised", {})
     monkeypatch.setattr(facts, "_linked", set())
@@ -181,6 +181,9 @@ def test_a_share_of_a_category_is_linked_to_its_published_row(monkeypatch) -> No
                        denominator_label="fatal incidents")
     facts.record_share("plain_pct", Share(30, 206, "x"), label="plain",
                        denominator_label="fatal incidents")
+    facts.record("suicide_n", 20, label="suicide", category="Suicide")
+    facts.record("wrong_n", 21, label="not the published count", category="Suicide")
+    facts.record("all_n", 206, label="fatal incidents", category="Total")
     frame = pd.DataFrame({"cause_of_death": ["Suicide", "SUDI", "Total"],
                                 "fatal_incidents": [20, 30, 206],
                                 "fatal_incidents_percent": ["10", "99", "100"]})
@@ -188,5 +191,8 @@ def test_a_share_of_a_category_is_linked_to_its_published_row(monkeypatch) -> No
                   "fatal_incidents_percent": tables.Indicator("p", "%")}
     chapter.link_facts_to_rows(frame, "deaths_by_cause.csv", {"cause_of_death": "Cause"},
                                indicators)
-    assert links == [("suicide_pct", "deaths_by_cause.csv", {"cause_of_death": "Suicide"},
-                      "fatal_incidents_percent")]
+    assert links == [
+        ("suicide_pct", "deaths_by_cause.csv", {"cause_of_death": "Suicide"},
+         "fatal_incidents_percent"),
+        ("suicide_n", "deaths_by_cause.csv", {"cause_of_death": "Suicide"}, "fatal_incidents"),
+        ("all_n", "deaths_by_cause.csv", {"cause_of_death": "Total"}, "fatal_incidents")]

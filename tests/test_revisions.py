@@ -124,9 +124,18 @@ def test_the_revisions_section_lists_the_revised_figures(editions) -> None:
     assert verify.check_revisions(corrected, project, config.load_period("2020", project)).passed
     assert verify.check_provenance(corrected).passed
 
-    body["revises"]["reasons"] = {"children_total": "not revised"}
+    # The earlier edition is an input: changing it is not "up to date", and the section follows.
+    assert build("2020", root=project, engine="pandoc+typst").up_to_date
+    edited = json.loads((first / "facts.json").read_text(encoding="utf-8"))
+    edited["children_total"]["value"], edited["children_total"]["display"] = 513, "513"
+    (first / "facts.json").write_text(json.dumps(edited, indent=2), encoding="utf-8")
+    assert not build("2020", root=project, engine="pandoc+typst").up_to_date
+    labels = {row[0] for row in verify.revisions_shown(corrected / "annual-report.html") or []}
+    assert "Children in serious incident notifications" in labels
+
+    body["revises"]["reasons"] = {"multi_child_text": "not revised"}
     params.write_text(yaml.safe_dump(body, sort_keys=False), encoding="utf-8")
-    with pytest.raises(ParamsError, match="revises.reasons: children_total did not change"):
+    with pytest.raises(ParamsError, match="revises.reasons: multi_child_text did not change"):
         build("2020", root=project, engine="pandoc+typst")
     body["revises"] = {"edition": str(first / "missing"), "reason": REASON}
     params.write_text(yaml.safe_dump(body, sort_keys=False), encoding="utf-8")

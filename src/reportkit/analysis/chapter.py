@@ -173,20 +173,25 @@ def open_chapter(period: str, tables_dir: str = "") -> Chapter:
 
 def link_facts_to_rows(frame: pd.DataFrame, table: str, filters: Mapping[str, str],
                        indicators: Mapping[str, tables.Indicator]) -> None:
-    """Link each share recorded so far to the row of ``frame`` (an open-data table, written as
-    ``table``) that holds it: the one row whose filter value is the share's category and whose
-    percentage column shows the fact's value. A share with no such row keeps no link."""
+    """Link each fact of a category recorded so far to the row of ``frame`` (an open-data
+    table, written as ``table``) that shows it: the one row whose filter value is the fact's
+    category, in a column of its unit (a percentage or a count) that shows the fact's value as
+    the open data writes it. A fact with no such row keeps no link."""
     recorded = {fact.name: fact for fact in facts.recorded()}
-    percent_columns = [column for column, indicator in indicators.items() if indicator.unit == "%"]
-    for name, share in facts.categorised_shares().items():
+    for name, category in facts.categorised().items():
         fact = recorded[name]
-        expected = gss.percent_text(share.percent, fact.dp, sign=False)
+        if fact.unit == "percent" and fact.exact is not None:
+            expected, unit = gss.percent_text(fact.exact, fact.dp, sign=False), "%"
+        elif fact.unit == "count":
+            expected, unit = str(fact.value), ""
+        else:
+            continue
         rows = [index for index in range(len(frame))
-                if any(str(frame[column].iloc[index]) == share.category for column in filters)]
+                if any(str(frame[column].iloc[index]) == category for column in filters)]
         if len(rows) != 1:
             continue
-        columns = [column for column in percent_columns
-                   if str(frame[column].iloc[rows[0]]) == expected]
+        columns = [column for column, indicator in indicators.items()
+                   if indicator.unit == unit and str(frame[column].iloc[rows[0]]) == expected]
         if columns:
             row = {column: str(frame[column].iloc[rows[0]]) for column in filters}
             facts.link_table_row(name, table, row, columns[0])

@@ -76,9 +76,9 @@ def format_value(value: int | float | str, unit: str, dp: int = 0) -> str:
 
 
 _recorded: dict[str, Fact] = {}
-#: Shares recorded in this process that are one category of a breakdown or list, by fact name:
-#: the candidates for a link to the open-data row with that category's label.
-_categorised: dict[str, Any] = {}
+#: Facts recorded in this process that are the count or share of one category (a breakdown's
+#: row label), by fact name: the candidates for a link to the open-data row of that label.
+_categorised: dict[str, str] = {}
 _linked: set[str] = set()
 
 
@@ -137,10 +137,11 @@ def _publish(fact: Fact) -> Fact:
     return fact
 
 
-def categorised_shares() -> dict[str, Any]:
-    """The shares recorded so far that are of a named category and not yet linked to a table
-    row, by fact name (``reportkit.analysis.chapter`` links them when it publishes a table)."""
-    return {name: share for name, share in _categorised.items() if name not in _linked}
+def categorised() -> dict[str, str]:
+    """The category label of each fact recorded so far that is of one and is not yet linked to
+    a table row, by fact name (``reportkit.analysis.chapter`` links them when it publishes a
+    table)."""
+    return {name: label for name, label in _categorised.items() if name not in _linked}
 
 
 def link_table_row(name: str, table: str, row: dict[str, str], column: str) -> None:
@@ -155,8 +156,13 @@ def link_table_row(name: str, table: str, row: dict[str, str], column: str) -> N
                                     "column": column}}, raw=True)
 
 
-def record(name: str, value: int | float | str, **fields: Any) -> Fact:
-    """Record a fact in the running notebook (see ``make`` for the fields)."""
+def record(name: str, value: int | float | str, *, category: str | None = None,
+           **fields: Any) -> Fact:
+    """Record a fact in the running notebook (see ``make`` for the fields). ``category`` names
+    the row label (e.g. ``"Death"``, ``"Total"``) of the open-data table that shows this count:
+    the chapter links the fact to that row when it publishes the table."""
+    if category is not None:
+        _categorised[name] = category
     return _publish(make(name, value, **fields))
 
 
@@ -167,7 +173,7 @@ def record_share(
     denominator). A share of a named category (``Share.category``) is linked to the open-data
     row of that category when the chapter publishes a table holding it."""
     if getattr(share, "category", None) is not None:
-        _categorised[name] = share
+        _categorised[name] = share.category
     return record(
         name,
         share.percent,

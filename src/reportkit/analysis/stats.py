@@ -141,6 +141,10 @@ class Breakdown:
             raise KeyError(f"{category!r} is not a category of the {self.column!r} breakdown")
         return self.table.loc[matches[0]]
 
+    def label_of(self, category: Hashable) -> str:
+        """How ``category`` is labelled (its row's label in a published table)."""
+        return str(self._row(category)["label"])
+
     def count(self, category: Hashable) -> int:
         """The count of ``category``."""
         return int(self._row(category)["count"])
