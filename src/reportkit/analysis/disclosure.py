@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -58,6 +58,7 @@ __all__ = [
     "Finding",
     "SuppressionRule",
     "is_safe",
+    "suppress_cells",
     "suppress_one_way",
     "suppress_percentages",
     "suppress_table",
@@ -213,8 +214,10 @@ def _cost(grid: list[list[int]], cell: Cell) -> tuple[int, int, int, int]:
     return (grand, margin, grid[i][j], 1)
 
 
-def _cheapest_cycle(grid: list[list[int]], hidden: set[Cell], bridge: Cell) -> list[Cell]:
-    """Visible non-zero cells whose hiding puts ``bridge`` on a cycle, at least cost."""
+def _cheapest_cycle(grid: list[list[int]], hidden: set[Cell], bridge: Cell,
+                    protected: frozenset[Cell] = frozenset()) -> list[Cell] | None:
+    """Visible non-zero cells whose hiding puts ``bridge`` on a cycle, at least cost; never a
+    ``protected`` cell (one published elsewhere). None when only protected cells would do."""
     n_rows, n_cols = len(grid), len(grid[0])
     start, goal = bridge[0], n_rows + bridge[1]
     zero = (0, 0, 0, 0)
@@ -232,7 +235,7 @@ def _cheapest_cycle(grid: list[list[int]], hidden: set[Cell], bridge: Cell) -> l
         else:
             steps = [((i, node - n_rows), i) for i in range(n_rows)]
         for cell, nxt in steps:
-            if cell == bridge or grid[cell[0]][cell[1]] == 0:
+            if cell == bridge or grid[cell[0]][cell[1]] == 0 or cell in protected:
                 continue
             extra = zero if cell in hidden else _cost(grid, cell)
             new = tuple(a + b for a, b in zip(cost, extra, strict=True))
@@ -240,7 +243,9 @@ def _cheapest_cycle(grid: list[list[int]], hidden: set[Cell], bridge: Cell) -> l
                 best[nxt] = new  # type: ignore[assignment]
                 previous[nxt] = (node, cell)
                 heapq.heappush(queue, (new, nxt))  # type: ignore[arg-type]
-    if goal not in previous:  # cannot happen: non-zero cells of a balanced table have no bridge
+    if goal not in previous:  # without protected cells this cannot happen: the non-zero cells
+        if protected:         # of a balanced table have no bridge
+            return None
         raise RuntimeError(f"no cycle through hidden cell {bridge}")
     path: list[Cell] = []
     node = goal
@@ -251,17 +256,47 @@ def _cheapest_cycle(grid: list[list[int]], hidden: set[Cell], bridge: Cell) -> l
     return path
 
 
-def _secondary(grid: list[list[int]], hidden: set[Cell]) -> set[Cell]:
-    """Add secondary suppressions until no hidden cell is a bridge.
+def _secondary(grid: list[list[int]], hidden: set[Cell],
+               protected: frozenset[Cell] = frozenset()) -> tuple[set[Cell], set[Cell]]:
+    """Add secondary suppressions until no hidden cell is a bridge; (hidden, exposed), where
+    ``exposed`` are the bridges no cycle of unprotected cells can close (derivable from the
+    protected cells, which are published elsewhere).
 
     A cell hidden alone in its line is a bridge, so this also covers the classic line rule;
     closing each bridge with its cheapest cycle hides less than adding, line by line, the
     smallest cell of each line (which often needs a further cell in every line it touches).
     """
     hidden = set(hidden)
-    while bridges := _bridges(len(grid), hidden):
-        hidden.update(_cheapest_cycle(grid, hidden, bridges[0]))
-    return hidden
+    exposed: set[Cell] = set()
+    while bridges := [b for b in _bridges(len(grid), hidden) if b not in exposed]:
+        cycle = _cheapest_cycle(grid, hidden, bridges[0], protected)
+        if cycle is None:
+            exposed.add(bridges[0])
+        else:
+            hidden.update(cycle)
+    return hidden, exposed
+
+
+def suppress_cells(
+    counts: pd.DataFrame,
+    rule: SuppressionRule | None = None,
+    *,
+    hidden: Iterable[tuple[Hashable, Hashable]] = (),
+    protected: Iterable[tuple[Hashable, Hashable]] = (),
+) -> tuple[set[tuple[Hashable, Hashable]], set[tuple[Hashable, Hashable]]]:
+    """The cells of a table with ``"Total"`` margins to hide, as (row, column) labels, and the
+    hidden cells that stay derivable: primary suppression, the cells already ``hidden`` (e.g.
+    in a linked table), then secondary suppression that never hides a ``protected`` cell (one
+    published elsewhere, such as a national figure). Returns (hidden, exposed)."""
+    rule = rule or SuppressionRule()
+    grid, rows, cols = _grid(counts)
+    row_at, col_at = {r: i for i, r in enumerate(rows)}, {c: j for j, c in enumerate(cols)}
+    start = {(i, j) for i in range(len(rows)) for j in range(len(cols))
+             if rule.is_primary(grid[i][j])}
+    start |= {(row_at[r], col_at[c]) for r, c in hidden if grid[row_at[r]][col_at[c]] != 0}
+    fixed = frozenset((row_at[r], col_at[c]) for r, c in protected)
+    cells, exposed = _secondary(grid, start - fixed, fixed)
+    return ({(rows[i], cols[j]) for i, j in cells}, {(rows[i], cols[j]) for i, j in exposed})
 
 
 def suppress_table(counts: pd.DataFrame, rule: SuppressionRule | None = None) -> pd.DataFrame:
@@ -279,7 +314,7 @@ def suppress_table(counts: pd.DataFrame, rule: SuppressionRule | None = None) ->
         for j in range(len(cols))
         if rule.is_primary(grid[i][j])
     }
-    hidden = _secondary(grid, primary)
+    hidden, _ = _secondary(grid, primary)
     position = {r: i for i, r in enumerate(rows)}, {c: j for j, c in enumerate(cols)}
     out = pd.DataFrame(
         [
