@@ -84,6 +84,7 @@ lint: setup
 
 bench: setup
 	$(BIN)/python benchmarks/build.py
+	$(BIN)/python benchmarks/area_packs.py
 
 # The suite's wall clock and CPU (benchmarks/suite.py); BASELINE=REV also runs that commit's.
 BASELINE ?=

@@ -72,7 +72,8 @@ def shared_project(tmp_path_factory: pytest.TempPathFactory, name: str) -> Itera
 
 #: Fixtures that build the report: a test that asks for one is slow, marked or not, so that
 #: ``make check`` (``-m "not slow"``) never waits for a full build.
-BUILD_FIXTURES = {"built_2020", "built_copy", "engine_builds", "quarto_2020", "engine_out"}
+BUILD_FIXTURES = {"built_2020", "built_copy", "engine_builds", "quarto_2020", "engine_out",
+                  "packs_2020"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -124,6 +125,21 @@ def built_copy(built_2020, tmp_path: Path) -> Path:
     its first build finds every notebook in the cache."""
     project, _ = built_2020
     return Path(shutil.copytree(project, tmp_path / "reportkit", symlinks=True))
+
+
+@pytest.fixture(scope="session")
+def packs_2020(built_2020, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the built 2020 project rebuilt with every local area pack (``--areas all``),
+    once per run: read it, do not change it."""
+    source, _ = built_2020
+
+    def make(folder: Path) -> Path:
+        project = Path(shutil.copytree(source, folder / "reportkit", symlinks=True))
+        build("2020", root=project, engine="pandoc+typst", areas="all")
+        return project
+
+    _, project = once_per_run(tmp_path_factory, "packs-2020", make)
+    return project
 
 
 def find_quarto() -> Path | None:

@@ -27,16 +27,17 @@ def _areas(seed: int, authorities: int = 24, regions: int = 4) -> tuple[pd.DataF
 def recoverable(counts: pd.DataFrame, region_of: dict, tables) -> list[tuple]:
     """Hidden cells whose value the published cells and the adding-up rules fix exactly (over
     the reals: e_k lies in the row space of the constraints on the hidden cells)."""
+    categories = [c for c in tables.authorities.columns if c != "Total"]
     values: dict[tuple, int] = {}
     shown: dict[tuple, str] = {}
     for code in counts.index:
-        for column in [*CATEGORIES, "Total"]:
+        for column in [*categories, "Total"]:
             value = counts.loc[code].sum() if column == "Total" else counts.at[code, column]
             values[("la", code, column)] = int(value)
             shown[("la", code, column)] = tables.authorities.at[code, column]
     for region in tables.regions.index:
         members = [c for c in counts.index if region_of[c] == region]
-        for column in [*CATEGORIES, "Total"]:
+        for column in [*categories, "Total"]:
             values[("region", region, column)] = sum(values[("la", c, column)] for c in members)
             shown[("region", region, column)] = tables.regions.at[region, column]
     hidden = [key for key, text in shown.items() if text == CONFIDENTIAL]
@@ -56,15 +57,15 @@ def recoverable(counts: pd.DataFrame, region_of: dict, tables) -> list[tuple]:
             rhs.append(total)
 
     for code in counts.index:  # an authority's categories add up to its total
-        constraint([(("la", code, c), 1) for c in CATEGORIES] + [(("la", code, "Total"), -1)], 0)
+        constraint([(("la", code, c), 1) for c in categories] + [(("la", code, "Total"), -1)], 0)
     for region in tables.regions.index:
         members = [c for c in counts.index if region_of[c] == region]
-        constraint([(("region", region, c), 1) for c in CATEGORIES]
+        constraint([(("region", region, c), 1) for c in categories]
                    + [(("region", region, "Total"), -1)], 0)
-        for column in [*CATEGORIES, "Total"]:  # a region is the sum of its authorities
+        for column in [*categories, "Total"]:  # a region is the sum of its authorities
             constraint([(("la", c, column), 1) for c in members]
                        + [(("region", region, column), -1)], 0)
-    for column in [*CATEGORIES, "Total"]:  # England is the sum of the regions, and published
+    for column in [*categories, "Total"]:  # England is the sum of the regions, and published
         constraint([(("region", r, column), 1) for r in tables.regions.index],
                    int(tables.england[column]))
     if not rows:

@@ -129,3 +129,15 @@ def test_every_quoted_fact_links_to_its_entry_in_about_the_figures(
     assert browser.evaluate("location.hash") == first
     entry = browser.evaluate(f"document.querySelector('{first}').innerText")
     assert "Definition" in entry and "Computed in" in entry and "notebook" in entry
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("code", ["E10000012", "E06000001", "E09000033"])
+def test_a_local_area_pack_is_accessible_and_reflows(packs_2020, browser: Browser,
+                                                    axe_source: str, code: str,
+                                                    width: int) -> None:
+    """Essex, an authority with no notifications (Hartlepool) and a London borough."""
+    page = packs_2020 / "_output" / "2020" / "areas" / code / "pack.html"
+    violations, page_width = audit(browser, axe_source, page, width)
+    assert violations == []
+    assert page_width == width

@@ -81,6 +81,14 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--force", action="store_true",
                        help="re-execute every notebook and render again, even if unchanged")
     _engine_arg(build)
+    build.add_argument("--areas", default=None, metavar="AREAS",
+                       help="also write a local area pack for each area into "
+                            "_output/<PERIOD>/areas/<code>/: 'all' (every local authority), "
+                            "'region' (every region) or codes separated by commas, e.g. "
+                            "E10000012,E08000025")
+    build.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                       help="with --areas: send the packs to the Dask distributed scheduler at "
+                            "ADDRESS (e.g. tcp://10.0.0.5:8786) instead of this machine")
 
     render = sub.add_parser(
         "render", help="render the report from the last build's notebooks and facts",
@@ -184,7 +192,12 @@ def build_unless_current(args: argparse.Namespace) -> int:
     with the kernel template started first when it will surely be needed (it then warms up
     while the build's modules are imported)."""
     started = time.perf_counter()
-    if not args.force and is_current(args.period, project_root(), args.engine):
+    if args.scheduler and not args.areas:
+        print("reportkit build: error: --scheduler sends the local area packs to Dask: give "
+              "--areas too", file=sys.stderr)
+        return 2
+    if not args.force and not args.areas and is_current(args.period, project_root(),
+                                                        args.engine):
         print(f"{args.period}: up to date, nothing to do ({output_dir(args.period)}, "
               f"{time.perf_counter() - started:.2f} s)")
         return 0

@@ -44,8 +44,15 @@ def cmd_build(args: argparse.Namespace, template: kernels.TemplateServer | None 
             console.print(f"  {result.name:<22} {how:>8} {result.seconds:6.1f} s")
             progress.advance(task)
 
+        packs = progress.add_task("area packs", total=None, visible=False)
+
+        def on_pack(code: str) -> None:
+            progress.update(packs, visible=True)
+            progress.advance(packs)
+
         result = build(args.period, jobs=args.jobs, force=args.force, engine=args.engine,
-                       on_notebook=on_notebook, on_step=on_step, template=template)
+                       on_notebook=on_notebook, on_step=on_step, template=template,
+                       areas=args.areas, scheduler=args.scheduler, on_pack=on_pack)
     if result.up_to_date:
         print(f"{args.period}: up to date, nothing to do ({result.output}, "
               f"{result.seconds:.2f} s)")
@@ -56,6 +63,10 @@ def cmd_build(args: argparse.Namespace, template: kernels.TemplateServer | None 
           f"rendered with {result.engine}")
     for document in result.documents:
         print(f"  {document}")
+    if result.packs:
+        where = f"on {args.scheduler}" if args.scheduler else "here"
+        print(f"  {len(result.packs)} local area pack(s), made {where}: "
+              f"{result.output / 'areas'}/<code>/")
     return 0
 
 

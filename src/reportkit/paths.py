@@ -62,3 +62,9 @@ def cache_dir(root: Path | None = None) -> Path:
 def output_dir(period: str, root: Path | None = None) -> Path:
     """The published output folder for one period."""
     return (root or project_root()) / "_output" / period
+
+
+#: The folder of the local area packs in an output folder, and the files of each pack's folder
+#: (``reportkit.build.area_packs`` writes them, ``reportkit.publish.verify`` checks them).
+AREAS_DIR = "areas"
+PACK_FILES = ("pack.html", "pack.pdf", "facts.json", "open-data.csv")

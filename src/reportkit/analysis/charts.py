@@ -296,3 +296,43 @@ def interval_chart(
     ax.set_title(title)
     ax.grid(axis="y", visible=False)
     return fig
+
+
+def grouped_percent(categories: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]],
+                    *, title: str, xlabel: str = "Percentage") -> Figure:
+    """Horizontal bars of percentages, one group per category and one bar per series (e.g. an
+    area, its region and England), each value written by its bar; a missing value (None: a
+    suppressed share) draws no bar and says ``c``. The legend names the series."""
+    fig, ax = _new(max(2.4, 0.32 * len(categories) * len(series) + 1.2))
+    height = 0.8 / max(len(series), 1)
+    top = max([v for _, values in series for v in values if v is not None] + [1.0])
+    for index, (name, values) in enumerate(series):
+        positions = [c + index * height for c in range(len(categories))]
+        drawn = [0.0 if v is None else v for v in values]
+        ax.barh(positions, drawn, height=height * 0.92, color=PALETTE[index % len(PALETTE)],
+                label=name)
+        for y, value in zip(positions, values, strict=True):
+            text = "c" if value is None else f"{round_half_up(value, 0):.0f}%"
+            ax.text((value or 0) + top * 0.01, y, text, va="center", fontsize=8, color=TEXT)
+    ax.set_yticks([c + height * (len(series) - 1) / 2 for c in range(len(categories))],
+                  labels=[wrap_label(c) for c in categories])
+    ax.invert_yaxis()
+    ax.set_xlim(0, top * 1.2)
+    ax.set_xlabel(xlabel)
+    ax.set_title(title)
+    ax.grid(axis="y", visible=False)
+    fig.legend(loc="outside lower center", ncols=len(series))
+    return fig
+
+
+def svg_text(fig: Figure) -> str:
+    """The figure as SVG text, the same bytes for the same figure (house style applied), and
+    closed."""
+    import io
+
+    import matplotlib.pyplot as plt
+
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None})
+    plt.close(fig)
+    return buffer.getvalue()

@@ -23,9 +23,10 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from reportkit import config
+from reportkit.analysis import areas as area_figures
 from reportkit.analysis import facts, read_audit, stats
 from reportkit.analysis.chapter import load_dataset
-from reportkit.build import execute, kernels, up_to_date
+from reportkit.build import area_packs, execute, kernels, up_to_date
 from reportkit.build.inputs import (  # noqa: F401 - NOTEBOOK_GLOB: re-exported
     NOTEBOOK_GLOB,
     library_files,
@@ -44,7 +45,7 @@ from reportkit.errors import (
     UserError,
     describe_os_error,
 )
-from reportkit.paths import cache_dir, output_dir, project_root
+from reportkit.paths import cache_dir, codes_dir, output_dir, project_root
 from reportkit.publish import guidance, revisions, screener, spreadsheet
 from reportkit.publish import manifest as manifest_
 from reportkit.publish import output_folder as publish_
@@ -70,6 +71,7 @@ class BuildResult:
     documents: list[Path] = field(default_factory=list)
     engine: str = ""
     seconds: float = 0.0
+    packs: list[str] = field(default_factory=list)  # the local area packs' codes
 
 
 # --- inputs and keys -----------------------------------------------------------------------
@@ -149,8 +151,9 @@ class Plan:
     file_hashes: dict[str, str]  # absolute path: SHA-256 of every file the keys cover
 
 
-def plan(period: str, root: Path, engine: str = "auto") -> Plan:
-    """Read and check the params, and hash every input (cheap: no heavy imports)."""
+def plan(period: str, root: Path, engine: str = "auto", areas: str | None = None) -> Plan:
+    """Read and check the params, and hash every input (cheap: no heavy imports). ``areas``
+    (the packs asked for) is part of the build key: other packs are another build."""
     params_file = config.params_path(period, root)
     params = config.load_period(period, root)
     check_other_params(root)
@@ -170,6 +173,8 @@ def plan(period: str, root: Path, engine: str = "auto") -> Plan:
         digest.update(f"{name}={key}".encode())
     digest.update(_combine(report, hashes).encode())
     digest.update(resolved.encode())
+    if areas:
+        digest.update(f"areas={areas}".encode())
     input_hashes = {
         str(p.relative_to(root)) if p.is_relative_to(root) else str(p): hashes[p]
         for p in inputs + notebooks + report
@@ -476,16 +481,23 @@ def build(
     on_notebook: Callable[[execute.NotebookResult], None] | None = None,
     on_step: Callable[[str], None] | None = None,
     template: kernels.TemplateServer | None = None,
+    areas: str | None = None,
+    scheduler: str | None = None,
+    on_pack: Callable[[str], None] | None = None,
 ) -> BuildResult:
     """Build one period's report: validate (data and narrative), execute, collect facts and
     tables, render, publish. ``template``: a kernel template the caller started early
     (``execute.start_template_early``) and closes; the build forks the kernels of the
     notebooks it runs from it, and closes it sooner when the cache answers every notebook.
-    Without one, the build starts (and closes) its own when a notebook must run."""
+    Without one, the build starts (and closes) its own when a notebook must run. ``areas``
+    (``all``, ``region`` or codes) adds the local area packs (``build.area_packs``), made on
+    Dask, on the distributed ``scheduler`` when one is given."""
     started = time.perf_counter()
     root = (root or project_root()).resolve()
     step = on_step or (lambda message: log.info(message))
-    the_plan = plan(period, root, engine)
+    the_plan = plan(period, root, engine, areas=areas)
+    if areas:  # a bad --areas is refused before anything runs
+        area_packs.select(areas, area_figures.authorities(codes_dir(root)))
     out = output_dir(period, root)
     result = BuildResult(period=period, output=out, engine=the_plan.engine)
     with period_lock(out), ExitStack() as own:
@@ -506,13 +518,13 @@ def build(
             template = None
         return _build_steps(the_plan, result, staging, job_list, cache, started, jobs=jobs,
                             force=force, engine=engine, on_notebook=on_notebook, step=step,
-                            template=template)
+                            template=template, areas=(areas, scheduler, on_pack))
 
 
 def _build_steps(the_plan: Plan, result: BuildResult, staging: Path,
                  job_list: list[execute.NotebookJob], cache: execute.Cache, started: float, *,
                  jobs: int | None, force: bool, engine: str, on_notebook, step,
-                 template) -> BuildResult:
+                 template, areas: tuple = (None, None, None)) -> BuildResult:
     """Validate, execute, collect, render and publish (``build``, under the period's lock)."""
     period, out = the_plan.period, result.output
     timings: dict[str, float] = {}
@@ -545,6 +557,14 @@ def _build_steps(the_plan: Plan, result: BuildResult, staging: Path,
         result.engine = rendered.engine
         result.documents = [out / Path(p).name for p in rendered.outputs]
         timings["render"] = time.perf_counter() - mark
+        spec, scheduler, on_pack = areas
+        if spec:
+            mark = time.perf_counter()
+            step("building the local area packs")
+            result.packs = area_packs.build_packs(
+                the_plan.params, the_plan.root, staging, spec, scheduler=scheduler,
+                jobs=jobs or os.cpu_count() or 1, on_pack=on_pack)
+            timings["areas"] = time.perf_counter() - mark
         timings["total"] = time.perf_counter() - started
         write_manifest(the_plan, staging, result, timings, rendered)
     except NotebookError as exc:

@@ -36,12 +36,14 @@ import pypdfium2
 from bs4 import BeautifulSoup
 
 from reportkit import config, executed_notebooks
-from reportkit.analysis import disclosure, facts, tables
+from reportkit.analysis import areas, disclosure, facts, tables
 from reportkit.digests import sha256_file
 from reportkit.errors import UserError
 from reportkit.paths import (
+    AREAS_DIR,
     DATA_CACHE_ENV,
     NO_DATA_CACHE_ENV,
+    PACK_FILES,
     PACKAGE_DIR,
     output_dir,
     project_root,
@@ -354,6 +356,49 @@ def check_provenance(out: Path) -> Check:
     return check
 
 
+def check_packs(out: Path, root: Path, params: config.PeriodParams) -> Check:
+    """Each local area pack (``areas/<code>/``, when the build made packs): its files are
+    there, its facts equal a recomputation from the data, and its open data shows no count
+    from 1 to the threshold below national level, nor a share of a suppressed count."""
+    check = Check("area packs")
+    folder = out / AREAS_DIR
+    if not folder.is_dir():
+        return check
+    figures = areas.for_period(params, root)
+    known = {a.code: a for a in [*figures.areas, *areas.regions_of(figures.areas)]}
+    rule = disclosure.SuppressionRule(params.disclosure.threshold)
+    for pack_dir in sorted(p for p in folder.iterdir() if p.is_dir()):
+        code = pack_dir.name
+        missing = [name for name in PACK_FILES if not (pack_dir / name).is_file()]
+        if code not in known or missing:
+            check.fail(f"areas/{code}: " + ("not an area code" if code not in known else
+                                           f"missing {', '.join(missing)}"))
+            continue
+        check.checked += 1
+        expected = areas.pack_facts(areas.for_area(figures, known[code]), figures)
+        published = facts.read_json(pack_dir / "facts.json")
+        for name in sorted(set(expected) | set(published)):
+            check.checked += 1
+            if name not in published or name not in expected or \
+                    published[name].display != expected[name].display:
+                shown = published[name].display if name in published else "nothing"
+                wanted = expected[name].display if name in expected else "nothing"
+                check.fail(f"areas/{code}/facts.json: {name} shows {shown}, but the data give "
+                           f"{wanted}")
+        rows = pd.read_csv(pack_dir / "open-data.csv", dtype=str, keep_default_na=False)
+        for line, row in enumerate(rows.to_dict("records"), start=2):
+            check.checked += 1
+            if row["geographic_level"] == "National":
+                continue
+            if row["count"].isdigit() and rule.is_primary(int(row["count"])):
+                check.fail(f"areas/{code}/open-data.csv, line {line}: count {row['count']} is "
+                           f"shown ({row['measure']}, {row['category']})")
+            if row["count"] == disclosure.CONFIDENTIAL != row["percent"]:
+                check.fail(f"areas/{code}/open-data.csv, line {line}: the share of a "
+                           "suppressed count is shown")
+    return check
+
+
 def revisions_shown(path: Path) -> list[tuple[str, str, str, str]] | None:
     """The rows of the Revisions table of an HTML document (None: it has no such section)."""
     soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
@@ -587,6 +632,7 @@ def verify(period: str, *, root: Path | None = None, run_nbval: bool = True) -> 
         checks = [check_manifest(out, root), check_facts_json(out),
                   check_documents(out, root, params), check_presentation(out, params),
                   check_provenance(out), check_revisions(out, root, params),
+                  check_packs(out, root, params),
                   check_disclosure(out, root, params), check_spreadsheet(out)]
         if nbval is not None:
             checks.insert(0, nbval.result())

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import subprocess
+import zipfile
 from pathlib import Path
 
 import docx
@@ -140,5 +141,25 @@ def build_reference_docx(
     _page_field(foot)
 
     destination.parent.mkdir(parents=True, exist_ok=True)
-    document.save(str(destination))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    destination.write_bytes(_fixed_dates(buffer.getvalue()))
     return destination
+
+
+#: The date every part of the reference document carries (the zip format's first day): Pandoc
+#: copies these parts into each Word document, so their dates must not be the build's time, or
+#: the same report would be different bytes from one build to the next.
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+def _fixed_dates(data: bytes) -> bytes:
+    """The .docx (a zip) ``data`` with every entry dated ``ZIP_EPOCH``."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_EPOCH)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(entry, source.read(info.filename))
+    return out.getvalue()
