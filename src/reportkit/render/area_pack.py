@@ -89,7 +89,17 @@ def document(pack: areas.AreaFigures, figures: areas.Figures, *, synthetic: bool
                         f"{', '.join(label for label, _ in pack.columns[1:])} follow for "
                         "comparison.")
     titles = {m.id: m for m in figures.measures}
-    tables = []
+    outcome, age = dict(pack.rows["outcome"]), dict(pack.rows["age"])
+    review = dict(pack.rows["rapid_review"])
+    key_rows = [["Serious incident notifications", *_cells(outcome[TOTAL])],
+                ["Children in those notifications", *_cells(age[TOTAL])],
+                *([label, *_cells(outcome[category])] for category, label in
+                  (("Death", "Fatal incidents (deaths)"),
+                   ("Serious harm", "Serious harm incidents"))),
+                [f"Rapid reviews received {titles['rapid_review'].categories[0].lower()}",
+                 *_cells(review[titles["rapid_review"].categories[0]])]]
+    tables = [{"heading": "Key figures", "caption": f"Key figures, {columns}",
+               "header": _header(pack, "Figure"), "rows": key_rows}]
     for measure_id in ("outcome", "age", "sex", "rapid_review"):
         measure = titles[measure_id]
         rows = [[category, *_cells(cells)] for category, cells in pack.rows[measure_id]]
