@@ -16,8 +16,8 @@ from bs4 import BeautifulSoup
 from test_area_disclosure import recoverable
 
 from reportkit import config
-from reportkit.analysis import areas, facts, stats
-from reportkit.analysis.chapter import load_dataset
+from reportkit.analysis import areas, facts
+from reportkit.analysis.chapter import period_data
 from reportkit.analysis.disclosure import TOTAL
 from reportkit.build import area_packs
 from reportkit.build.pipeline import build
@@ -36,11 +36,7 @@ def _hashes(folder: Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
 
 def _truth(project: Path) -> tuple[areas.Figures, dict[str, object]]:
     params = config.load_period("2020", project)
-    dataset = load_dataset(params.data_path("notifications", project),
-                           params.data_path("children", project), project)
-    notifications = stats.select_period(dataset.notifications, params.period.start,
-                                        params.period.end)
-    children = stats.children_of(dataset.children, notifications)
+    _, notifications, children = period_data(params, project)
     figures = areas.for_period(params, project)
     counts = {m.id: areas.measure_counts(notifications, children, m, figures.areas,
                                          params.rapid_review_expectation_days)

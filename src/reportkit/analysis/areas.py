@@ -19,7 +19,7 @@ import pandas as pd
 from reportkit import config
 from reportkit.analysis import facts, gss, stats
 from reportkit.analysis.area_disclosure import AreaTables, suppress_areas
-from reportkit.analysis.chapter import load_dataset
+from reportkit.analysis.chapter import period_data
 from reportkit.analysis.disclosure import TOTAL, SuppressionRule
 from reportkit.analysis.gss import CONFIDENTIAL
 from reportkit.analysis.sections import CHARACTERISTICS
@@ -138,11 +138,7 @@ def compute(notifications: pd.DataFrame, children: pd.DataFrame, *, period_label
 def for_period(params: config.PeriodParams, root: Path) -> Figures:
     """Every measure for every authority of the period, suppressed, from the validated data
     (cached by content hash, as the notebooks load it)."""
-    dataset = load_dataset(params.data_path("notifications", root),
-                           params.data_path("children", root), root)
-    notifications = stats.select_period(dataset.notifications, params.period.start,
-                                        params.period.end)
-    children = stats.children_of(dataset.children, notifications)
+    _, notifications, children = period_data(params, root)
     return compute(notifications, children, period_label=params.label,
                    expectation_days=params.rapid_review_expectation_days,
                    threshold=params.disclosure.threshold,
@@ -212,8 +208,8 @@ def pack_facts(pack: AreaFigures, figures: Figures) -> dict[str, facts.Fact]:
                                                                                   "england"]
     found: dict[str, facts.Fact] = {}
     for measure in figures.measures:
+        total = dict(pack.rows[measure.id])[TOTAL]
         for category, cells in pack.rows[measure.id]:
-            total = dict(pack.rows[measure.id])[TOTAL]
             for kind, (label, _), (count, share), (denominator, _) in zip(
                     kinds, pack.columns, cells, total, strict=True):
                 name = f"{measure.id}_{slug(category)}_{kind}"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from reportkit import config
-from reportkit.analysis import charts, facts, gss, read_audit, stats, tables
+from reportkit.analysis import charts, facts, read_audit, stats, tables
 from reportkit.data import dataset_cache, validated
 from reportkit.paths import (
     DATA_CACHE_ENV,
@@ -159,14 +159,21 @@ def load_dataset(notifications: Path, children: Path,
     return dataset
 
 
+def period_data(params: config.PeriodParams, root: Path | None = None
+                ) -> tuple[validated.Dataset, pd.DataFrame, pd.DataFrame]:
+    """(the validated data, the period's notifications by notification date, their children)."""
+    dataset = load_dataset(params.data_path("notifications", root),
+                           params.data_path("children", root), root)
+    notifications = stats.select_period(dataset.notifications, params.period.start,
+                                        params.period.end)
+    return dataset, notifications, stats.children_of(dataset.children, notifications)
+
+
 def open_chapter(period: str, tables_dir: str = "") -> Chapter:
     """Load the params of ``period`` and its validated data; set the house chart style."""
     read_audit.record_from_environment()  # in a build: which files this notebook reads
     params = config.load_period(period)
-    dataset = load_dataset(params.data_path("notifications"), params.data_path("children"))
-    notifications = stats.select_period(dataset.notifications, params.period.start,
-                                        params.period.end)
-    children = stats.children_of(dataset.children, notifications)
+    dataset, notifications, children = period_data(params)
     charts.apply_style()
     return Chapter(params, dataset, notifications, children, tables_dir)
 
@@ -180,11 +187,8 @@ def link_facts_to_rows(frame: pd.DataFrame, table: str, filters: Mapping[str, st
     recorded = {fact.name: fact for fact in facts.recorded()}
     for name, category in facts.categorised().items():
         fact = recorded[name]
-        if fact.unit == "percent" and fact.exact is not None:
-            expected, unit = gss.percent_text(fact.exact, fact.dp, sign=False), "%"
-        elif fact.unit == "count":
-            expected, unit = str(fact.value), ""
-        else:
+        expected, unit = fact.open_data_text(), "%" if fact.unit == "percent" else ""
+        if expected is None:
             continue
         rows = [index for index in range(len(frame))
                 if any(str(frame[column].iloc[index]) == category for column in filters)]

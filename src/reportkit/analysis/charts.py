@@ -4,6 +4,7 @@ values written on the bars (meaning never carried by colour alone)."""
 from __future__ import annotations
 
 import base64
+import io
 import textwrap
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
@@ -302,8 +303,15 @@ def grouped_percent(categories: Sequence[str], series: Sequence[tuple[str, Seque
                     *, title: str, xlabel: str = "Percentage") -> Figure:
     """Horizontal bars of percentages, one group per category and one bar per series (e.g. an
     area, its region and England), each value written by its bar; a missing value (None: a
-    suppressed share) draws no bar and says ``c``. The legend names the series."""
-    fig, ax = _new(max(2.4, 0.32 * len(categories) * len(series) + 1.2))
+    suppressed share) draws no bar and says ``c``. The legend names the series.
+
+    Drawn without pyplot (whose figure registry is global), so packs can draw side by side in
+    threads."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(WIDTH_INCHES, max(2.4, 0.32 * len(categories) * len(series) + 1.2)),
+                 layout="constrained")
+    ax = fig.add_subplot()
     height = 0.8 / max(len(series), 1)
     top = max([v for _, values in series for v in values if v is not None] + [1.0])
     for index, (name, values) in enumerate(series):
@@ -326,13 +334,7 @@ def grouped_percent(categories: Sequence[str], series: Sequence[tuple[str, Seque
 
 
 def svg_text(fig: Figure) -> str:
-    """The figure as SVG text, the same bytes for the same figure (house style applied), and
-    closed."""
-    import io
-
-    import matplotlib.pyplot as plt
-
+    """The figure as SVG text, the same bytes for the same figure (house style applied)."""
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None})
-    plt.close(fig)
     return buffer.getvalue()

@@ -59,6 +59,19 @@ class Fact:
         """A JSON-ready dict."""
         return asdict(self)
 
+    def title(self) -> str:
+        """The label with a capital first letter, as a heading or a table's row reads."""
+        return self.label[:1].upper() + self.label[1:]
+
+    def open_data_text(self) -> str | None:
+        """How an open-data table writes this fact: a percentage without its sign, a count
+        as a whole number; None for other units (they are not linked to table rows)."""
+        if self.unit == "percent" and self.exact is not None:
+            return percent_text(self.exact, self.dp, sign=False)
+        if self.unit == "count":
+            return str(self.value)
+        return None
+
 
 # Every record read back goes through this model; an unknown field is refused, as before.
 Fact.__pydantic_config__ = ConfigDict(extra="forbid")  # type: ignore[attr-defined]
@@ -172,11 +185,10 @@ def record_share(
     """Record a percentage from a ``reportkit.analysis.stats.Share`` (numerator over
     denominator). A share of a named category (``Share.category``) is linked to the open-data
     row of that category when the chapter publishes a table holding it."""
-    if getattr(share, "category", None) is not None:
-        _categorised[name] = share.category
     return record(
         name,
         share.percent,
+        category=getattr(share, "category", None),
         label=label,
         unit="percent",
         definition=definition or share.definition,
@@ -277,8 +289,7 @@ def check_table_links(collected: dict[str, Fact], tables_dir: Path) -> None:
         if len(rows) != 1:
             raise BuildError(f"{where}: {len(rows)} rows match {fact.table_row}, not one")
         shown = rows[0].get(fact.table_column or "")
-        expected = (percent_text(fact.exact, fact.dp, sign=False) if fact.exact is not None
-                    else str(fact.value))
+        expected = fact.open_data_text()
         if shown != expected:
             raise BuildError(f"{where}: column {fact.table_column} shows {shown!r}, but the fact "
                              f"is {expected!r}")
@@ -299,10 +310,15 @@ def collect(notebooks: Iterable[Path]) -> dict[str, Fact]:
     return dict(sorted(facts.items()))
 
 
-def write_json(facts: dict[str, Fact], path: Path) -> None:
-    """Write ``facts.json``: every fact, keyed by name, with provenance."""
+def json_text(facts: dict[str, Fact]) -> str:
+    """``facts.json``'s text: every fact, keyed by name, with provenance."""
     body = {name: fact.to_dict() for name, fact in facts.items()}
-    path.write_text(json.dumps(body, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+
+
+def write_json(facts: dict[str, Fact], path: Path) -> None:
+    """Write ``facts.json``."""
+    path.write_text(json_text(facts), encoding="utf-8")
 
 
 def read_json(path: Path) -> dict[str, Fact]:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,13 +21,15 @@ import dask
 from dask.callbacks import Callback
 
 from reportkit import config
-from reportkit.analysis import areas, charts
+from reportkit.analysis import areas, charts, facts
 from reportkit.errors import BuildError, UserError
 from reportkit.paths import AREAS_DIR
 from reportkit.render import area_pack
 
 #: How often a pack's task is tried again on a distributed scheduler before the build fails.
 RETRIES = 2
+
+
 def select(spec: str, authorities: list[areas.Area]) -> list[areas.Area]:
     """The areas ``--areas`` names: ``all`` (every local authority), ``region`` (every region),
     or codes separated by commas (authorities or regions); UserError naming unknown codes."""
@@ -63,12 +64,10 @@ def render_pack(area: areas.Area, figures: areas.Figures, synthetic: bool, publi
     pack = areas.for_area(figures, area)
     doc = area_pack.document(pack, figures, synthetic=synthetic,
                              publication_date=publication_date)
-    found = areas.pack_facts(pack, figures)
-    body = {name: fact.to_dict() for name, fact in found.items()}
     return {
         "pack.html": area_pack.html_text(doc).encode(),
         "pack.pdf": area_pack.pdf_bytes(doc),
-        "facts.json": (json.dumps(body, indent=2, ensure_ascii=False) + "\n").encode(),
+        "facts.json": facts.json_text(areas.pack_facts(pack, figures)).encode(),
         "open-data.csv": open_data_csv(areas.open_data_rows(pack, figures, time_period,
                                                             time_identifier)).encode(),
     }

@@ -231,7 +231,7 @@ def table_changes(old_dir: Path, new_dir: Path) -> tuple[
         for key in [k for k in new_rows if k not in old_rows]:
             rows.append(RowChange(label, dict(zip(new_keys, key, strict=True)), "added"))
         columns = [c for c in new_values if c in old_values]
-        columns += [c for c in sorted(set(old_values) ^ set(new_values))]
+        columns += sorted(set(old_values) ^ set(new_values))
         for key, after in new_rows.items():
             before = old_rows.get(key)
             if before is None:

@@ -44,8 +44,7 @@ def revision_rows(revises: config.Revises, earlier: dict[str, facts_.Fact],
                           f"{', '.join(sorted(names)) or 'none'})")
     rows = []
     for change in changed:
-        label = current[change.name].label
-        rows.append({"name": change.name, "label": label[:1].upper() + label[1:],
+        rows.append({"name": change.name, "label": current[change.name].title(),
                      "old": change.old or "", "new": change.new or "",
                      "reason": revises.reasons.get(change.name, revises.reason)})
     return rows

@@ -65,8 +65,7 @@ def entry(fact: Fact) -> dict[str, Any]:
     found = open_data_text(fact)
     if found:
         fields.append(("Open data", found))
-    label = fact.label[:1].upper() + fact.label[1:]
-    return {"name": fact.name, "label": label, "value": fact.display,
+    return {"name": fact.name, "label": fact.title(), "value": fact.display,
             "fields": [list(pair) for pair in fields]}
 
 
